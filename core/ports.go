@@ -1,0 +1,137 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// The ports below are what the domain needs from storage. storage/ implements
+// them over SQLite; every method takes a context so a closing window or a
+// cancelled command stops its queries.
+
+type VehicleFilter struct {
+	IncludeArchived bool
+	Search          string // plate, VIN, nickname or owner, case-insensitive substring
+}
+
+type VehicleRepo interface {
+	Insert(ctx context.Context, v *Vehicle) error // sets ID, CreatedAt, UpdatedAt
+	Update(ctx context.Context, v *Vehicle) error // sets UpdatedAt
+	Get(ctx context.Context, id int64) (Vehicle, error)
+	// FindByPlate returns every vehicle with this canonical plate, of any type.
+	FindByPlate(ctx context.Context, plate string) ([]Vehicle, error)
+	List(ctx context.Context, f VehicleFilter) ([]Vehicle, error)
+	// Delete refuses with ErrInUse while violations reference the vehicle.
+	Delete(ctx context.Context, id int64) error
+}
+
+type PersonFilter struct {
+	Search string // name, phone or ID number substring
+}
+
+type PersonRepo interface {
+	Insert(ctx context.Context, p *Person) error
+	Update(ctx context.Context, p *Person) error
+	Get(ctx context.Context, id int64) (Person, error)
+	// FindByRef returns the people whose exact name or ID number is ref.
+	FindByRef(ctx context.Context, ref string) ([]Person, error)
+	List(ctx context.Context, f PersonFilter) ([]Person, error)
+}
+
+type CustodyFilter struct {
+	VehicleID int64
+	PersonID  int64
+	OpenOnly  bool
+	// Covering keeps custody periods that span this instant.
+	Covering *time.Time
+}
+
+type CustodyRepo interface {
+	Insert(ctx context.Context, c *Custody) error
+	Update(ctx context.Context, c *Custody) error
+	Get(ctx context.Context, id int64) (Custody, error)
+	List(ctx context.Context, f CustodyFilter) ([]Custody, error) // newest From first
+}
+
+type RegistrationFilter struct {
+	VehicleID  int64
+	PersonID   int64
+	ActiveOnly bool
+}
+
+type RegistrationRepo interface {
+	Insert(ctx context.Context, r *Registration) error
+	Update(ctx context.Context, r *Registration) error
+	Get(ctx context.Context, id int64) (Registration, error)
+	List(ctx context.Context, f RegistrationFilter) ([]Registration, error) // newest Applied first
+}
+
+type ViolationFilter struct {
+	VehicleID int64
+	DriverID  int64
+	Statuses  []ViolationStatus
+	From, To  time.Time // OccurredAt range, To exclusive; zero means open
+	Search    string    // plate, decision or record number, place, driver name
+	Limit     int       // 0 means no limit
+	Offset    int
+}
+
+type ViolationRepo interface {
+	Insert(ctx context.Context, v *Violation) error // also stores Photos links
+	Update(ctx context.Context, v *Violation) error // replaces Photos links
+	Get(ctx context.Context, id int64) (Violation, error)
+	List(ctx context.Context, f ViolationFilter) ([]Violation, error) // newest OccurredAt first
+	Count(ctx context.Context, f ViolationFilter) (int, error)
+}
+
+// Attachment is a file (a violation photo, an appeal's evidence) stored once
+// by content hash in the data folder.
+type Attachment struct {
+	Hash      string    `json:"hash"` // hex SHA-256
+	Name      string    `json:"name"`
+	Mime      string    `json:"mime"`
+	Size      int64     `json:"size"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+type AttachmentRepo interface {
+	// Put records the attachment; putting the same hash again is a no-op.
+	Put(ctx context.Context, a *Attachment) error
+	Get(ctx context.Context, hash string) (Attachment, error)
+}
+
+type PaymentFilter struct {
+	ViolationID int64
+	States      []PayState
+}
+
+type PaymentRepo interface {
+	Insert(ctx context.Context, p *Payment) error
+	Update(ctx context.Context, p *Payment) error
+	Get(ctx context.Context, id int64) (Payment, error)
+	GetByKey(ctx context.Context, idempotencyKey string) (Payment, error)
+	List(ctx context.Context, f PaymentFilter) ([]Payment, error) // newest first
+}
+
+// Repos is one consistent view of the data: either the store itself (each
+// call on its own) or a transaction.
+type Repos interface {
+	Vehicles() VehicleRepo
+	People() PersonRepo
+	Custody() CustodyRepo
+	Registrations() RegistrationRepo
+	Violations() ViolationRepo
+	Attachments() AttachmentRepo
+	Payments() PaymentRepo
+}
+
+// Store is the whole database. InTx runs fn in one write transaction: it all
+// lands or none of it does (fn's error or a panic rolls back).
+type Store interface {
+	Repos
+	InTx(ctx context.Context, fn func(Repos) error) error
+	Close() error
+}
+
+// Clock lets rules and services run "as of" a date and be tested.
+type Clock func() time.Time
