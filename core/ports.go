@@ -113,6 +113,14 @@ type PaymentRepo interface {
 	List(ctx context.Context, f PaymentFilter) ([]Payment, error) // newest first
 }
 
+// SettingsRepo keeps the user's preferences that change results (the late-fee
+// day convention, the region), so the CLI and the window agree.
+type SettingsRepo interface {
+	Get(ctx context.Context, key string) (value string, ok bool, err error)
+	Set(ctx context.Context, key, value string) error
+	All(ctx context.Context) (map[string]string, error)
+}
+
 // Repos is one consistent view of the data: either the store itself (each
 // call on its own) or a transaction.
 type Repos interface {
@@ -123,6 +131,7 @@ type Repos interface {
 	Violations() ViolationRepo
 	Attachments() AttachmentRepo
 	Payments() PaymentRepo
+	Settings() SettingsRepo
 }
 
 // Store is the whole database. InTx runs fn in one write transaction: it all

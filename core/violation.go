@@ -27,9 +27,22 @@ type Violation struct {
 	DecidedOn      Date      `json:"decided_on"`
 	// ReceivedOn is when the decision reached the user; the 15-day payment
 	// window counts from it, so it is kept apart from DecidedOn.
-	ReceivedOn Date            `json:"received_on"`
-	Status     ViolationStatus `json:"status"`
-	DriverID   *int64          `json:"driver_id"`
+	ReceivedOn Date `json:"received_on"`
+	// NotifiedOn is when the owner was told of a camera record: the 30-day
+	// handling window counts from it. ExtendedUntil records an extension the
+	// user obtained (up to 3 months more).
+	NotifiedOn    Date `json:"notified_on"`
+	ExtendedUntil Date `json:"extended_until"`
+	// AppealedOn..AppealDecidedOn is when an appeal, reconsideration or
+	// lawsuit was pending: no late fee accrues in that time (APL art. 73).
+	AppealedOn      Date `json:"appealed_on"`
+	AppealDecidedOn Date `json:"appeal_decided_on"`
+	// ProviderLateFeeFen is the provider's own late-fee figure as of
+	// ProviderLateFeeOn; when present it wins over our estimate.
+	ProviderLateFeeFen *Fen            `json:"provider_late_fee_fen"`
+	ProviderLateFeeOn  Date            `json:"provider_late_fee_on"`
+	Status             ViolationStatus `json:"status"`
+	DriverID           *int64          `json:"driver_id"`
 	// DriverManual marks an assignment the user made; it wins over any
 	// suggestion from custody and is never overwritten by one.
 	DriverManual bool      `json:"driver_manual"`
@@ -100,6 +113,15 @@ func (v *Violation) Normalize() error {
 	}
 	if !v.DecidedOn.IsZero() && !v.ReceivedOn.IsZero() && v.ReceivedOn.Before(v.DecidedOn) {
 		errs.Add("received", field.New("received", "before_decided", "cannot be before the decision date", "不能早于决定日期"))
+	}
+	if !v.ExtendedUntil.IsZero() && !v.NotifiedOn.IsZero() && v.ExtendedUntil.Before(v.NotifiedOn) {
+		errs.Add("extended_until", field.New("extended_until", "before_notified", "cannot be before the notification date", "不能早于通知日期"))
+	}
+	if !v.AppealDecidedOn.IsZero() && (v.AppealedOn.IsZero() || v.AppealDecidedOn.Before(v.AppealedOn)) {
+		errs.Add("appeal_decided", field.New("appeal_decided", "before_appealed", "needs an appeal date before it", "需要更早的申诉日期"))
+	}
+	if v.ProviderLateFeeFen != nil && (*v.ProviderLateFeeFen < 0 || *v.ProviderLateFeeFen > maxFen) {
+		errs.Add("late_fee", field.New("late_fee", "out_of_range", "is out of range", "超出范围"))
 	}
 	if v.Status == "" {
 		v.Status = StatusNew

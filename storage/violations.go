@@ -17,14 +17,22 @@ type violationRepo struct{ handle }
 // so a comma cannot occur inside one.
 const violationCols = `v.id, v.record_number, v.decision_number, v.vehicle_id, v.occurred_at, v.place, v.code,
 	v.description, v.fine_fen, v.points, v.source, v.decided_on, v.received_on, v.status, v.driver_id,
-	v.driver_manual, v.notes, v.created_at, v.updated_at,
+	v.driver_manual, v.notes, v.created_at, v.updated_at, v.notified_on, v.extended_until, v.appealed_on,
+	v.appeal_decided_on, v.provider_late_fee_fen, v.provider_late_fee_on,
 	(SELECT group_concat(hash, ',' ORDER BY position) FROM violation_photos WHERE violation_id = v.id)`
 
 func scanViolation(s scanner) (v core.Violation, err error) {
 	var photos sql.NullString
+	var providerFee sql.NullInt64
 	err = s.Scan(&v.ID, &v.RecordNumber, &v.DecisionNumber, &v.VehicleID, tsCol{&v.OccurredAt}, &v.Place, &v.Code,
 		&v.Description, &v.FineFen, &v.Points, &v.Source, dateCol{&v.DecidedOn}, dateCol{&v.ReceivedOn}, &v.Status,
-		&v.DriverID, &v.DriverManual, &v.Notes, tsCol{&v.CreatedAt}, tsCol{&v.UpdatedAt}, &photos)
+		&v.DriverID, &v.DriverManual, &v.Notes, tsCol{&v.CreatedAt}, tsCol{&v.UpdatedAt},
+		dateCol{&v.NotifiedOn}, dateCol{&v.ExtendedUntil}, dateCol{&v.AppealedOn}, dateCol{&v.AppealDecidedOn},
+		&providerFee, dateCol{&v.ProviderLateFeeOn}, &photos)
+	if providerFee.Valid {
+		fee := core.Fen(providerFee.Int64)
+		v.ProviderLateFeeFen = &fee
+	}
 	if photos.String != "" {
 		v.Photos = strings.Split(photos.String, ",")
 	}
@@ -50,10 +58,13 @@ func (r violationRepo) Insert(ctx context.Context, v *core.Violation) error {
 	err := r.write(ctx, func(q queryer) (err error) {
 		id, err = insertID(ctx, q, `INSERT INTO violations (record_number, decision_number, vehicle_id, occurred_at,
 			place, code, description, fine_fen, points, source, decided_on, received_on, status, driver_id,
-			driver_manual, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			driver_manual, notes, created_at, updated_at, notified_on, extended_until, appealed_on, appeal_decided_on,
+			provider_late_fee_fen, provider_late_fee_on)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			v.RecordNumber, v.DecisionNumber, v.VehicleID, ts(v.OccurredAt), v.Place, v.Code, v.Description,
 			v.FineFen, v.Points, v.Source, date(v.DecidedOn), date(v.ReceivedOn), v.Status, v.DriverID,
-			v.DriverManual, v.Notes, ts(t), ts(t))
+			v.DriverManual, v.Notes, ts(t), ts(t), date(v.NotifiedOn), date(v.ExtendedUntil), date(v.AppealedOn),
+			date(v.AppealDecidedOn), v.ProviderLateFeeFen, date(v.ProviderLateFeeOn))
 		if err != nil {
 			return r.fail(ctx, q, err, v)
 		}
@@ -70,11 +81,14 @@ func (r violationRepo) Update(ctx context.Context, v *core.Violation) error {
 	err := r.write(ctx, func(q queryer) error {
 		res, err := q.ExecContext(ctx, `UPDATE violations SET record_number = ?, decision_number = ?, vehicle_id = ?,
 			occurred_at = ?, place = ?, code = ?, description = ?, fine_fen = ?, points = ?, source = ?,
-			decided_on = ?, received_on = ?, status = ?, driver_id = ?, driver_manual = ?, notes = ?, updated_at = ?
+			decided_on = ?, received_on = ?, status = ?, driver_id = ?, driver_manual = ?, notes = ?, updated_at = ?,
+			notified_on = ?, extended_until = ?, appealed_on = ?, appeal_decided_on = ?, provider_late_fee_fen = ?,
+			provider_late_fee_on = ?
 			WHERE id = ?`,
 			v.RecordNumber, v.DecisionNumber, v.VehicleID, ts(v.OccurredAt), v.Place, v.Code, v.Description,
 			v.FineFen, v.Points, v.Source, date(v.DecidedOn), date(v.ReceivedOn), v.Status, v.DriverID,
-			v.DriverManual, v.Notes, ts(t), v.ID)
+			v.DriverManual, v.Notes, ts(t), date(v.NotifiedOn), date(v.ExtendedUntil), date(v.AppealedOn),
+			date(v.AppealDecidedOn), v.ProviderLateFeeFen, date(v.ProviderLateFeeOn), v.ID)
 		if err != nil {
 			return r.fail(ctx, q, err, v)
 		}
