@@ -6,22 +6,25 @@ package fleet
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"ticketbook/core"
 	"ticketbook/core/field"
+	"ticketbook/core/rules"
 )
 
 type Service struct {
 	store core.Store
 	now   core.Clock
+	table *rules.Table
 }
 
 func New(store core.Store, now core.Clock) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, now: now}
+	return &Service{store: store, now: now, table: rules.Default()}
 }
 
 func (s *Service) AddVehicle(ctx context.Context, v core.Vehicle) (core.Vehicle, error) {
@@ -233,6 +236,9 @@ func (s *Service) AddRegistration(ctx context.Context, reg core.Registration) (c
 					fmt.Sprintf("%s 已备案 %s（#%d）", p.Name, v.Plate, active[0].ID))
 			}
 		}
+		if err := s.checkQuota(ctx, r, reg); err != nil {
+			return err
+		}
 		return r.Registrations().Insert(ctx, &reg)
 	})
 	return reg, err
@@ -273,4 +279,46 @@ func (s *Service) ListVehicles(ctx context.Context, f core.VehicleFilter) ([]cor
 
 func (s *Service) ListPeople(ctx context.Context, f core.PersonFilter) ([]core.Person, error) {
 	return s.store.People().List(ctx, f)
+}
+
+// checkQuota refuses a registration the authority would refuse: at most 3
+// non-owned vehicles per person and 3 registrants per vehicle at once, one
+// application per person a day and five a year.
+func (s *Service) checkQuota(ctx context.Context, r core.Repos, reg core.Registration) error {
+	personRegs, err := r.Registrations().List(ctx, core.RegistrationFilter{PersonID: reg.PersonID})
+	if err != nil {
+		return err
+	}
+	vehicleRegs, err := r.Registrations().List(ctx, core.RegistrationFilter{VehicleID: reg.VehicleID})
+	if err != nil {
+		return err
+	}
+	blockers := rules.CheckQuota(s.table, rules.QuotaInput{New: reg, PersonRegs: personRegs, VehicleRegs: vehicleRegs})
+	if len(blockers) == 0 {
+		return nil
+	}
+	var en, zh []string
+	for _, b := range blockers {
+		en, zh = append(en, b.En), append(zh, b.Zh)
+	}
+	return &core.Problem{Kind: core.ErrConflict, Field: "person", En: strings.Join(en, "; "), Zh: strings.Join(zh, "；")}
+}
+
+// CancelReminders lists approved registrations that can be cancelled because
+// their driver has no open violation left on the vehicle.
+func (s *Service) CancelReminders(ctx context.Context, regs []core.Registration) ([]rules.CancelReminder, error) {
+	seen := map[int64]bool{}
+	var violations []core.Violation
+	for _, reg := range regs {
+		if seen[reg.VehicleID] {
+			continue
+		}
+		seen[reg.VehicleID] = true
+		vs, err := s.store.Violations().List(ctx, core.ViolationFilter{VehicleID: reg.VehicleID})
+		if err != nil {
+			return nil, err
+		}
+		violations = append(violations, vs...)
+	}
+	return rules.CancelReminders(regs, violations), nil
 }

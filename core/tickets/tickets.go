@@ -9,19 +9,24 @@ import (
 	"ticketbook/core"
 	"ticketbook/core/field"
 	"ticketbook/core/ident"
+	"ticketbook/core/rules"
 )
 
 type Service struct {
 	store core.Store
 	now   core.Clock
+	table *rules.Table
 }
 
 func New(store core.Store, now core.Clock) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, now: now}
+	return &Service{store: store, now: now, table: rules.Default()}
 }
+
+// Rules is the rule table the service applies.
+func (s *Service) Rules() *rules.Table { return s.table }
 
 // AddViolation records a violation. A driver given here is the user's own
 // assignment and is never replaced by a suggestion.

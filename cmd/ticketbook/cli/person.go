@@ -60,6 +60,64 @@ func (e *env) applyPersonFlags(cmd *cobra.Command, f *personFlags, p *core.Perso
 	return errs.Err()
 }
 
+// personView is a person with their 12-point standing as of a date.
+type personView struct {
+	core.Person
+	AsOf          core.Date `json:"as_of"`
+	CycleStart    core.Date `json:"cycle_start"`
+	CycleEnd      core.Date `json:"cycle_end"`
+	PointsInCycle int       `json:"points_in_cycle"`
+	PointsCarried int       `json:"points_carried"`
+	PointsTotal   int       `json:"points_total"`
+	PointsLevel   string    `json:"points_level"`
+}
+
+func (e *env) personViews(ps []core.Person, asOf string) ([]personView, error) {
+	day, err := e.asOfDate(asOf)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := e.tickets()
+	if err != nil {
+		return nil, err
+	}
+	a, err := svc.Assessor(e.ctx, day, string(e.lang))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]personView, 0, len(ps))
+	for _, p := range ps {
+		st, err := a.Standing(e.ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		v := personView{Person: e.personOut(p), AsOf: day}
+		if st != nil {
+			v.CycleStart, v.CycleEnd = st.Cycle.Start, st.Cycle.End
+			v.PointsInCycle, v.PointsCarried, v.PointsTotal, v.PointsLevel = st.PointsInCycle, st.PointsCarried, st.Total, st.Level
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func (e *env) pointsText(v personView) string {
+	if v.CycleStart.IsZero() {
+		return e.t("(no first-issued date)", "（无初次领证日期）")
+	}
+	s := e.t("%d of 12", "%d / 12", v.PointsTotal)
+	if v.PointsCarried > 0 {
+		s += e.t(" (%d carried)", "（含结转 %d 分）", v.PointsCarried)
+	}
+	switch v.PointsLevel {
+	case "warn":
+		s += e.t(" — careful", "——注意")
+	case "limit":
+		s += e.t(" — at the limit: licence withheld, study and exam", "——已满分：驾驶证将被扣留，需学习考试")
+	}
+	return s
+}
+
 // personOut is a person as printed: ID and licence numbers masked unless --unmask.
 func (e *env) personOut(p core.Person) core.Person {
 	if !e.unmask {
@@ -109,7 +167,7 @@ func (e *env) personAdd() *cobra.Command {
 }
 
 func (e *env) personList() *cobra.Command {
-	var search string
+	var search, asOf string
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: e.t("List people", "列出人员"),
@@ -123,9 +181,9 @@ func (e *env) personList() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out := make([]core.Person, len(ps))
-			for i, p := range ps {
-				out[i] = e.personOut(p)
+			out, err := e.personViews(ps, asOf)
+			if err != nil {
+				return err
 			}
 			if e.jsonOut {
 				return e.printJSON(out)
@@ -135,15 +193,20 @@ func (e *env) personList() *cobra.Command {
 				return nil
 			}
 			var t table
-			t.add("ID", e.t("NAME", "姓名"), e.t("ID NUMBER", "身份证号"), e.t("CLASS", "准驾车型"), e.t("FIRST ISSUED", "初次领证"), e.t("PHONE", "电话"), e.t("ROLE", "身份"))
+			t.add("ID", e.t("NAME", "姓名"), e.t("ID NUMBER", "身份证号"), e.t("CLASS", "准驾车型"), e.t("CYCLE", "记分周期"), e.t("POINTS", "记分"), e.t("PHONE", "电话"), e.t("ROLE", "身份"))
 			for _, p := range out {
-				t.add(strconv.FormatInt(p.ID, 10), p.Name, orDash(p.IDNumber), orDash(p.LicenceClass), orDash(p.FirstIssued.String()), orDash(p.Phone), p.Role.Name(string(e.lang)))
+				cycle := "-"
+				if !p.CycleStart.IsZero() {
+					cycle = p.CycleStart.String() + "~" + p.CycleEnd.String()
+				}
+				t.add(strconv.FormatInt(p.ID, 10), p.Name, orDash(p.IDNumber), orDash(p.LicenceClass), cycle, e.pointsText(p), orDash(p.Phone), p.Role.Name(string(e.lang)))
 			}
 			t.print(e.stdout)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&search, "search", "", e.t("only people whose name, phone or ID number contains this", "只列出姓名、电话或证件号包含此文字的人员"))
+	e.addAsOf(cmd, &asOf)
 	e.addJSON(cmd)
 	e.addUnmask(cmd)
 	return cmd
@@ -162,6 +225,7 @@ func (e *env) resolvePersonArg(fieldName, arg string) (core.Person, error) {
 }
 
 func (e *env) personShow() *cobra.Command {
+	var asOf string
 	cmd := &cobra.Command{
 		Use:   "show NAME|ID-NUMBER|ID",
 		Short: e.t("Show one person", "查看人员"),
@@ -171,9 +235,14 @@ func (e *env) personShow() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p = e.personOut(p)
+			views, err := e.personViews([]core.Person{p}, asOf)
+			if err != nil {
+				return err
+			}
+			pv := views[0]
+			p = pv.Person
 			if e.jsonOut {
-				return e.printJSON(p)
+				return e.printJSON(pv)
 			}
 			var t table
 			t.add(e.t("Name", "姓名"), p.Name)
@@ -181,6 +250,10 @@ func (e *env) personShow() *cobra.Command {
 			t.add(e.t("Licence file", "档案编号"), orDash(p.LicenceFile))
 			t.add(e.t("Licence class", "准驾车型"), orDash(p.LicenceClass))
 			t.add(e.t("First issued", "初次领证"), orDash(p.FirstIssued.String()))
+			if !pv.CycleStart.IsZero() {
+				t.add(e.t("Scoring cycle", "记分周期"), pv.CycleStart.String()+" ~ "+pv.CycleEnd.String())
+			}
+			t.add(e.t("Points", "记分"), e.pointsText(pv))
 			t.add(e.t("Valid until", "有效期至"), orDash(p.ValidUntil.String()))
 			t.add(e.t("Phone", "电话"), orDash(p.Phone))
 			t.add(e.t("Role", "身份"), p.Role.Name(string(e.lang)))
@@ -190,6 +263,7 @@ func (e *env) personShow() *cobra.Command {
 			return nil
 		},
 	}
+	e.addAsOf(cmd, &asOf)
 	e.addJSON(cmd)
 	e.addUnmask(cmd)
 	return cmd

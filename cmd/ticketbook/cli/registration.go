@@ -14,6 +14,9 @@ type registrationView struct {
 	core.Registration
 	Plate  string `json:"plate"`
 	Person string `json:"person"`
+	// CancelReminder is set when the driver has no open violation left on
+	// the vehicle: a repair shop should cancel the registration now.
+	CancelReminder *string `json:"cancel_reminder"`
 }
 
 func (e *env) registrationCmd() *cobra.Command {
@@ -54,7 +57,7 @@ func (e *env) registrationAdd() *cobra.Command {
 				return err
 			}
 			if e.jsonOut {
-				return e.printJSON(registrationView{reg, v.Plate, p.Name})
+				return e.printJSON(registrationView{Registration: reg, Plate: v.Plate, Person: p.Name})
 			}
 			fmt.Fprintln(e.stdout, e.t("Registered %s on %s (%s), registration #%d", "已记录 %s 备案 %s（%s），备案 #%d", p.Name, v.Plate, reg.Status.Name(string(e.lang)), reg.ID))
 			return nil
@@ -149,7 +152,23 @@ func (e *env) registrationList() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				views = append(views, registrationView{r, v.Plate, p.Name})
+				views = append(views, registrationView{Registration: r, Plate: v.Plate, Person: p.Name})
+			}
+			svc, err := e.fleet()
+			if err != nil {
+				return err
+			}
+			reminders, err := svc.CancelReminders(e.ctx, regs)
+			if err != nil {
+				return err
+			}
+			for _, rem := range reminders {
+				for i := range views {
+					if views[i].ID == rem.RegistrationID {
+						text := e.t(rem.En, rem.Zh)
+						views[i].CancelReminder = &text
+					}
+				}
 			}
 			if e.jsonOut {
 				return e.printJSON(views)
@@ -165,6 +184,11 @@ func (e *env) registrationList() *cobra.Command {
 				t.add(strconv.FormatInt(r.ID, 10), r.Plate, r.Person, r.Method.Name(lang), r.Status.Name(lang), r.Applied.String(), orDash(r.Approved.String()), orDash(r.Cancelled.String()))
 			}
 			t.print(e.stdout)
+			for _, r := range views {
+				if r.CancelReminder != nil {
+					fmt.Fprintf(e.stdout, "#%d: %s\n", r.ID, *r.CancelReminder)
+				}
+			}
 			return nil
 		},
 	}

@@ -15,6 +15,7 @@ type violationFlags struct {
 	plate, plateType, occurred, place, code, fine, points, description string
 	decisionNumber, decided, received, recordNumber, driver, source    string
 	status, notes                                                      string
+	notified, extendedUntil, appealed, appealDecided                   string
 }
 
 func (e *env) bindViolationFlags(cmd *cobra.Command, f *violationFlags) {
@@ -35,6 +36,10 @@ func (e *env) bindViolationFlags(cmd *cobra.Command, f *violationFlags) {
 	fl.StringVar(&f.source, "source", "", e.t("camera or on_site (default camera)", "camera 电子监控或 on_site 现场（默认 camera）"))
 	fl.StringVar(&f.status, "status", "", e.t("new, confirmed, decided, paid, appealed, appeal_upheld, appeal_rejected or in_person", "状态：new、confirmed、decided、paid、appealed、appeal_upheld、appeal_rejected 或 in_person"))
 	fl.StringVar(&f.notes, "notes", "", e.t("free notes", "备注"))
+	fl.StringVar(&f.notified, "notified", "", e.t("date you were notified of a camera record (30 days to handle it count from here)", "电子监控记录的通知日期（30 日处理期限由此起算）"))
+	fl.StringVar(&f.extendedUntil, "extended-until", "", e.t("handling deadline after an extension you obtained (up to 3 months)", "申请延期后的处理期限（最长 3 个月）"))
+	fl.StringVar(&f.appealed, "appealed", "", e.t("date an appeal, reconsideration or lawsuit started (no late fee accrues while pending)", "申诉、复议或诉讼开始日期（期间不计滞纳金）"))
+	fl.StringVar(&f.appealDecided, "appeal-decided", "", e.t("date the appeal was decided", "申诉结果日期"))
 }
 
 func (e *env) applyViolationFlags(cmd *cobra.Command, f *violationFlags, v *core.Violation) error {
@@ -78,6 +83,18 @@ func (e *env) applyViolationFlags(cmd *cobra.Command, f *violationFlags, v *core
 	}
 	if ch("notes") {
 		v.Notes = f.notes
+	}
+	if ch("notified") {
+		v.NotifiedOn = errs.date("notified", f.notified)
+	}
+	if ch("extended-until") {
+		v.ExtendedUntil = errs.date("extended_until", f.extendedUntil)
+	}
+	if ch("appealed") {
+		v.AppealedOn = errs.date("appealed", f.appealed)
+	}
+	if ch("appeal-decided") {
+		v.AppealDecidedOn = errs.date("appeal_decided", f.appealDecided)
 	}
 	if err := errs.Err(); err != nil {
 		return err
@@ -160,7 +177,7 @@ func (e *env) violationAdd() *cobra.Command {
 }
 
 func (e *env) violationList() *cobra.Command {
-	var plate, plateType, driver, status, from, to, search string
+	var plate, plateType, driver, status, from, to, search, asOf, sortBy string
 	var limit int
 	var open bool
 	cmd := &cobra.Command{
@@ -212,12 +229,19 @@ func (e *env) violationList() *cobra.Command {
 				}
 				f.DriverID = p.ID
 			}
+			day, err := e.asOfDate(asOf)
+			if err != nil {
+				return err
+			}
 			svc, err := e.tickets()
 			if err != nil {
 				return err
 			}
-			views, err := svc.Views(e.ctx, f)
+			views, err := svc.Assess(e.ctx, f, day, string(e.lang))
 			if err != nil {
+				return err
+			}
+			if err := sortAssessed(views, sortBy); err != nil {
 				return err
 			}
 			if e.jsonOut {
@@ -237,20 +261,34 @@ func (e *env) violationList() *cobra.Command {
 	fl.StringVar(&to, "to", "", e.t("occurred on or before this date", "违法日期不晚于"))
 	fl.StringVar(&search, "search", "", e.t("plate, decision or record number, place or driver containing this", "号牌、决定书编号、违法编号、地点或驾驶人包含此文字"))
 	fl.IntVar(&limit, "limit", 0, e.t("at most this many", "最多列出条数"))
+	fl.StringVar(&sortBy, "sort", "occurred", e.t("order: occurred (newest first), urgency, due or amount", "排序：occurred 违法时间（最新在前）、urgency 紧急程度、due 截止日期或 amount 金额"))
+	e.addAsOf(cmd, &asOf)
 	e.addJSON(cmd)
 	return cmd
 }
 
-func (e *env) printViolations(views []tickets.View) {
+func (e *env) printViolations(views []tickets.Assessed) {
 	if len(views) == 0 {
 		fmt.Fprintln(e.stdout, e.t("No violations.", "没有违法记录。"))
 		return
 	}
 	lang := string(e.lang)
 	var t table
-	t.add("ID", e.t("PLATE", "号牌"), e.t("OCCURRED", "违法时间"), e.t("PLACE", "地点"), e.t("FINE", "罚款"), e.t("POINTS", "记分"), e.t("STATUS", "状态"), e.t("DRIVER", "驾驶人"), e.t("DECISION NO.", "决定书编号"))
+	t.add("ID", e.t("PLATE", "号牌"), e.t("OCCURRED", "违法时间"), e.t("FINE", "罚款"), e.t("POINTS", "记分"), e.t("STATUS", "状态"), e.t("DRIVER", "驾驶人"), e.t("DUE", "应缴"), e.t("BY", "截止"), e.t("NEXT", "下一步"))
 	for _, v := range views {
-		t.add(strconv.FormatInt(v.ID, 10), v.Plate, e.localTime(v.OccurredAt), v.Place, v.FineFen.Yuan(), strconv.Itoa(v.Points), v.Status.Name(lang), orDash(v.Driver), orDash(v.DecisionNumber))
+		driver := v.Driver
+		if driver == "" && v.SuggestedDriver != nil {
+			driver = "(" + *v.SuggestedDriver + "?)"
+		}
+		due := "-"
+		if v.TotalDueFen > 0 {
+			due = v.TotalDueFen.Yuan()
+		}
+		by := v.DueOn.String()
+		if by == "" {
+			by = v.HandlingDeadline.String()
+		}
+		t.add(strconv.FormatInt(v.ID, 10), v.Plate, e.localTime(v.OccurredAt), v.FineFen.Yuan(), strconv.Itoa(v.Points), v.Status.Name(lang), orDash(driver), due, orDash(by), v.NextActionText)
 	}
 	t.print(e.stdout)
 }
@@ -264,6 +302,7 @@ func (e *env) violationID(arg string) (int64, error) {
 }
 
 func (e *env) violationShow() *cobra.Command {
+	var asOf string
 	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: e.t("Show one violation", "查看违法记录"),
@@ -273,11 +312,15 @@ func (e *env) violationShow() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			day, err := e.asOfDate(asOf)
+			if err != nil {
+				return err
+			}
 			svc, err := e.tickets()
 			if err != nil {
 				return err
 			}
-			v, err := svc.View(e.ctx, id)
+			v, err := svc.AssessOne(e.ctx, id, day, string(e.lang))
 			if err != nil {
 				return err
 			}
@@ -301,11 +344,13 @@ func (e *env) violationShow() *cobra.Command {
 			t.add(e.t("Received", "送达日期"), orDash(v.ReceivedOn.String()))
 			t.add(e.t("Notes", "备注"), orDash(v.Notes))
 			t.add("ID", strconv.FormatInt(v.ID, 10))
+			e.addAssessmentRows(&t, v)
 			t.print(e.stdout)
 			e.warn(v.Warnings())
 			return nil
 		},
 	}
+	e.addAsOf(cmd, &asOf)
 	e.addJSON(cmd)
 	return cmd
 }
