@@ -72,9 +72,20 @@ type ViolationFilter struct {
 	Statuses  []ViolationStatus
 	From, To  time.Time // OccurredAt range, To exclusive; zero means open
 	Search    string    // plate, decision or record number, place, driver name
-	Limit     int       // 0 means no limit
+	Sort      ViolationSort
+	Limit     int // 0 means no limit
 	Offset    int
 }
+
+// ViolationSort orders a listing in the database, so a page of 100k rows
+// comes sorted without loading the rest.
+type ViolationSort string
+
+const (
+	SortOccurred ViolationSort = ""       // newest offence first
+	SortDue      ViolationSort = "due"    // earliest payment deadline first (delivery or decision date), undecided last
+	SortAmount   ViolationSort = "amount" // largest fine first
+)
 
 type ViolationRepo interface {
 	Insert(ctx context.Context, v *Violation) error // also stores Photos links
@@ -132,6 +143,7 @@ type Repos interface {
 	Attachments() AttachmentRepo
 	Payments() PaymentRepo
 	Settings() SettingsRepo
+	Changes() ChangeRepo
 }
 
 // Store is the whole database. InTx runs fn in one write transaction: it all

@@ -171,6 +171,7 @@ func (r repos) Violations() core.ViolationRepo       { return violationRepo{r.h}
 func (r repos) Attachments() core.AttachmentRepo     { return attachmentRepo{r.h} }
 func (r repos) Payments() core.PaymentRepo           { return paymentRepo{r.h} }
 func (r repos) Settings() core.SettingsRepo          { return settingsRepo{r.h} }
+func (r repos) Changes() core.ChangeRepo             { return changeRepo{r.h} }
 
 // now is when a row is stamped, in UTC as stored.
 func now() time.Time { return time.Now().UTC() }

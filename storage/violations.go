@@ -154,8 +154,14 @@ func violationFrom(f core.ViolationFilter) (string, []any) {
 
 func (r violationRepo) List(ctx context.Context, f core.ViolationFilter) ([]core.Violation, error) {
 	from, args := violationFrom(f)
-	return queryAll(ctx, r.read, scanViolation,
-		`SELECT `+violationCols+from+` ORDER BY v.occurred_at DESC, v.id DESC`+limit(f.Limit, f.Offset), args...)
+	order := ` ORDER BY v.occurred_at DESC, v.id DESC`
+	switch f.Sort {
+	case core.SortDue:
+		order = ` ORDER BY coalesce(v.received_on, v.decided_on) IS NULL, coalesce(v.received_on, v.decided_on), v.id`
+	case core.SortAmount:
+		order = ` ORDER BY v.fine_fen DESC, v.id DESC`
+	}
+	return queryAll(ctx, r.read, scanViolation, `SELECT `+violationCols+from+order+limit(f.Limit, f.Offset), args...)
 }
 
 // Count ignores Limit and Offset: it is the total a pager shows.

@@ -43,7 +43,7 @@ func New(a fyne.App, d Deps) *UI {
 	a.Settings().SetTheme(theme.Theme{})
 	u := &UI{App: a, deps: d, text: screens.Text{Catalog: d.Catalog, Lang: d.Lang}}
 	u.Window = a.NewWindow(u.text.T("app.title"))
-	u.Vehicles = screens.NewVehicles(d.Fleet, screens.Env{Text: u.text, Window: u.Window, Present: u.ShowError, Run: screens.Async})
+	u.Vehicles = screens.NewVehicles(screens.Env{Text: u.text, Window: u.Window, Present: u.ShowError, Run: screens.Async, Services: screens.Services{Fleet: d.Fleet}})
 	footer := widget.NewLabel(u.text.T("app.database", d.Where))
 	footer.Importance = widget.LowImportance
 	tabs := container.NewAppTabs(container.NewTabItem(u.text.T("nav.vehicles"), u.Vehicles.Content()))

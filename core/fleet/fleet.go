@@ -322,3 +322,19 @@ func (s *Service) CancelReminders(ctx context.Context, regs []core.Registration)
 	}
 	return rules.CancelReminders(regs, violations), nil
 }
+
+func (s *Service) ListCustody(ctx context.Context, f core.CustodyFilter) ([]core.Custody, error) {
+	return s.store.Custody().List(ctx, f)
+}
+
+func (s *Service) ListRegistrations(ctx context.Context, f core.RegistrationFilter) ([]core.Registration, error) {
+	return s.store.Registrations().List(ctx, f)
+}
+
+func (s *Service) Vehicle(ctx context.Context, id int64) (core.Vehicle, error) {
+	return s.store.Vehicles().Get(ctx, id)
+}
+
+func (s *Service) Person(ctx context.Context, id int64) (core.Person, error) {
+	return s.store.People().Get(ctx, id)
+}

@@ -4,6 +4,9 @@ package tickets
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"strings"
 	"time"
 
 	"ticketbook/core"
@@ -46,7 +49,10 @@ func (s *Service) AddViolation(ctx context.Context, v core.Violation) (core.Viol
 				return err
 			}
 		}
-		return r.Violations().Insert(ctx, &v)
+		if err := r.Violations().Insert(ctx, &v); err != nil {
+			return err
+		}
+		return r.Changes().Add(ctx, &core.Change{Entity: "violation", EntityID: v.ID, Field: "created", New: string(v.Status)})
 	})
 	if err != nil {
 		return core.Violation{}, nil, err
@@ -61,6 +67,7 @@ func (s *Service) EditViolation(ctx context.Context, id int64, edit func(*core.V
 		if err != nil {
 			return err
 		}
+		stored := v
 		before := v.DriverID
 		edit(&v)
 		v.ID = id
@@ -76,7 +83,10 @@ func (s *Service) EditViolation(ctx context.Context, id int64, edit func(*core.V
 			}
 		}
 		out = v
-		return r.Violations().Update(ctx, &out)
+		if err := r.Violations().Update(ctx, &out); err != nil {
+			return err
+		}
+		return recordChanges(ctx, r, stored, out)
 	})
 	if err != nil {
 		return core.Violation{}, nil, err
@@ -176,11 +186,166 @@ func (s *Service) RecordPayment(ctx context.Context, p core.Payment) (core.Payme
 		if err := r.Payments().Insert(ctx, &p); err != nil {
 			return err
 		}
+		if err := r.Changes().Add(ctx, &core.Change{Entity: "violation", EntityID: v.ID, Field: "payment",
+			New: fmt.Sprintf("%s %s %s", p.TotalFen().Yuan(), p.Method, p.State)}); err != nil {
+			return err
+		}
 		if p.State == core.PayConfirmed {
+			stored := v
 			v.Status = core.StatusPaid
-			return r.Violations().Update(ctx, &v)
+			if err := r.Violations().Update(ctx, &v); err != nil {
+				return err
+			}
+			return recordChanges(ctx, r, stored, v)
 		}
 		return nil
 	})
 	return p, err
 }
+
+func recordChanges(ctx context.Context, r core.Repos, old, cur core.Violation) error {
+	for _, c := range core.ViolationChanges(old, cur, time.Now().UTC()) {
+		if err := r.Changes().Add(ctx, &c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// History is the violation's change log, oldest first.
+func (s *Service) History(ctx context.Context, id int64) ([]core.Change, error) {
+	return s.store.Changes().List(ctx, "violation", id)
+}
+
+// Count is how many violations match f, for a pager.
+func (s *Service) Count(ctx context.Context, f core.ViolationFilter) (int, error) {
+	return s.store.Violations().Count(ctx, f)
+}
+
+// AssignDriver records who was driving (nil clears it). It is the user's
+// own assignment, so it wins over any suggestion from custody.
+func (s *Service) AssignDriver(ctx context.Context, id int64, personID *int64) (core.Violation, error) {
+	v, _, err := s.EditViolation(ctx, id, func(v *core.Violation) { v.DriverID = personID })
+	return v, err
+}
+
+// RecordAppeal records that the ticket was appealed on a day: it freezes the
+// late fee until the outcome is recorded.
+func (s *Service) RecordAppeal(ctx context.Context, id int64, on core.Date, reason string) (core.Violation, error) {
+	v, _, err := s.EditViolation(ctx, id, func(v *core.Violation) {
+		v.Status = core.StatusAppealed
+		v.AppealedOn = on
+		v.AppealDecidedOn = core.Date{}
+		if reason = strings.TrimSpace(reason); reason != "" {
+			if v.Notes != "" {
+				v.Notes += "\n"
+			}
+			v.Notes += reason
+		}
+	})
+	return v, err
+}
+
+// RecordAppealOutcome closes an appeal: upheld clears the ticket, rejected
+// puts it back to be paid (with the appeal days kept free of late fee).
+func (s *Service) RecordAppealOutcome(ctx context.Context, id int64, upheld bool, on core.Date) (core.Violation, error) {
+	var problem error
+	v, _, err := s.EditViolation(ctx, id, func(v *core.Violation) {
+		if v.Status != core.StatusAppealed {
+			problem = core.Conflict("status", fmt.Sprintf("violation #%d has no pending appeal", id), fmt.Sprintf("违法记录 #%d 没有待处理的申诉", id))
+			return
+		}
+		v.AppealDecidedOn = on
+		v.Status = core.StatusAppealRejected
+		if upheld {
+			v.Status = core.StatusAppealUpheld
+		}
+	})
+	if problem != nil {
+		return core.Violation{}, problem
+	}
+	return v, err
+}
+
+// MaxPhotoBytes bounds one attached photo: phone photos are a few MB.
+const MaxPhotoBytes = 25 << 20
+
+// AttachPhoto stores a photo and links it to the violation. The file is
+// written first (content-addressed, so a retry is harmless), then the
+// attachment row and the link in one transaction.
+func (s *Service) AttachPhoto(ctx context.Context, blobs core.BlobStore, id int64, name string, data []byte) (core.Violation, error) {
+	if len(data) == 0 || len(data) > MaxPhotoBytes {
+		return core.Violation{}, field.New("photo", "photo_size", "must be an image of at most 25 MB", "应为不超过 25 MB 的图片")
+	}
+	mime := http.DetectContentType(data)
+	if !strings.HasPrefix(mime, "image/") {
+		return core.Violation{}, field.New("photo", "photo_type", "is not an image (PNG, JPEG, GIF, WebP or BMP)", "不是图片（PNG、JPEG、GIF、WebP 或 BMP）")
+	}
+	hash, err := blobs.Put(ctx, data)
+	if err != nil {
+		return core.Violation{}, err
+	}
+	var out core.Violation
+	err = s.store.InTx(ctx, func(r core.Repos) error {
+		if err := r.Attachments().Put(ctx, &core.Attachment{Hash: hash, Name: name, Mime: mime, Size: int64(len(data))}); err != nil {
+			return err
+		}
+		v, err := r.Violations().Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		stored := v
+		for _, h := range v.Photos {
+			if h == hash {
+				out = v
+				return nil
+			}
+		}
+		v.Photos = append(v.Photos, hash)
+		if err := r.Violations().Update(ctx, &v); err != nil {
+			return err
+		}
+		out = v
+		return recordChanges(ctx, r, stored, v)
+	})
+	return out, err
+}
+
+// PaymentView is a payment with the plate and decision number it paid.
+type PaymentView struct {
+	core.Payment
+	Plate          string `json:"plate"`
+	DecisionNumber string `json:"decision_number"`
+}
+
+func (s *Service) Payments(ctx context.Context, f core.PaymentFilter) ([]PaymentView, error) {
+	ps, err := s.store.Payments().List(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PaymentView, len(ps))
+	views := map[int64]View{}
+	for i, p := range ps {
+		v, ok := views[p.ViolationID]
+		if !ok {
+			if v, err = s.View(ctx, p.ViolationID); err != nil {
+				return nil, err
+			}
+			views[p.ViolationID] = v
+		}
+		out[i] = PaymentView{Payment: p, Plate: v.Plate, DecisionNumber: v.DecisionNumber}
+	}
+	return out, nil
+}
+
+// Photos adapts the service and a blob store to what the window needs.
+type Photos struct {
+	Service *Service
+	Blobs   core.BlobStore
+}
+
+func (p Photos) Attach(ctx context.Context, violationID int64, name string, data []byte) (core.Violation, error) {
+	return p.Service.AttachPhoto(ctx, p.Blobs, violationID, name, data)
+}
+
+func (p Photos) Open(hash string) (io.ReadCloser, error) { return p.Blobs.Open(hash) }

@@ -1,21 +1,75 @@
 // Package screens holds one struct per screen. Each has a synchronous load
 // (safe off the UI goroutine, called directly by tests) and an apply that
-// updates widgets on the UI goroutine; refresh joins the two with one fyne.Do.
+// updates widgets on the UI goroutine; refresh joins the two through the
+// Env's Background runner (one goroutine, one fyne.Do).
 package screens
 
 import (
 	"context"
+	"io"
+	"time"
 
 	"fyne.io/fyne/v2"
 
 	"ticketbook/core"
+	"ticketbook/core/field"
 	"ticketbook/core/i18n"
+	"ticketbook/core/rules"
+	"ticketbook/core/tickets"
 )
 
-// Fleet is what the screens need of the fleet service.
+// Fleet is what the screens need of the fleet service (core/fleet).
 type Fleet interface {
 	ListVehicles(ctx context.Context, f core.VehicleFilter) ([]core.Vehicle, error)
+	Vehicle(ctx context.Context, id int64) (core.Vehicle, error)
 	AddVehicle(ctx context.Context, v core.Vehicle) (core.Vehicle, error)
+	EditVehicle(ctx context.Context, id int64, edit func(*core.Vehicle)) (core.Vehicle, error)
+	ArchiveVehicle(ctx context.Context, id int64, archived bool) (core.Vehicle, error)
+
+	ListPeople(ctx context.Context, f core.PersonFilter) ([]core.Person, error)
+	Person(ctx context.Context, id int64) (core.Person, error)
+	AddPerson(ctx context.Context, p core.Person) (core.Person, error)
+	EditPerson(ctx context.Context, id int64, edit func(*core.Person)) (core.Person, error)
+
+	ListCustody(ctx context.Context, f core.CustodyFilter) ([]core.Custody, error)
+	StartCustody(ctx context.Context, c core.Custody) (core.Custody, []*field.Error, error)
+	EndCustody(ctx context.Context, vehicleID int64, at time.Time, odometerIn *int64) (core.Custody, error)
+
+	ListRegistrations(ctx context.Context, f core.RegistrationFilter) ([]core.Registration, error)
+	AddRegistration(ctx context.Context, r core.Registration) (core.Registration, error)
+	CancelRegistration(ctx context.Context, id int64, on core.Date) (core.Registration, error)
+	CancelReminders(ctx context.Context, regs []core.Registration) ([]rules.CancelReminder, error)
+}
+
+// Tickets is what the screens need of the tickets service (core/tickets).
+type Tickets interface {
+	Assess(ctx context.Context, f core.ViolationFilter, asOf core.Date, lang string) ([]tickets.Assessed, error)
+	AssessOne(ctx context.Context, id int64, asOf core.Date, lang string) (tickets.Assessed, error)
+	Count(ctx context.Context, f core.ViolationFilter) (int, error)
+	AddViolation(ctx context.Context, v core.Violation) (core.Violation, []*field.Error, error)
+	EditViolation(ctx context.Context, id int64, edit func(*core.Violation)) (core.Violation, []*field.Error, error)
+	AssignDriver(ctx context.Context, id int64, personID *int64) (core.Violation, error)
+	RecordAppeal(ctx context.Context, id int64, on core.Date, reason string) (core.Violation, error)
+	RecordAppealOutcome(ctx context.Context, id int64, upheld bool, on core.Date) (core.Violation, error)
+	RecordPayment(ctx context.Context, p core.Payment) (core.Payment, error)
+	Payments(ctx context.Context, f core.PaymentFilter) ([]tickets.PaymentView, error)
+	History(ctx context.Context, id int64) ([]core.Change, error)
+	Today(ctx context.Context, asOf core.Date, lang string) (tickets.Today, error)
+	SettingsMap(ctx context.Context) (map[string]string, error)
+	SetSetting(ctx context.Context, key, value string) (string, error)
+}
+
+// Photos stores and reads violation photos.
+type Photos interface {
+	Attach(ctx context.Context, violationID int64, name string, data []byte) (core.Violation, error)
+	Open(hash string) (io.ReadCloser, error)
+}
+
+// Services bundles what cmd/ticketbook wires in.
+type Services struct {
+	Fleet   Fleet
+	Tickets Tickets
+	Photos  Photos
 }
 
 // Text translates for the screens in the language the user chose.
@@ -25,6 +79,15 @@ type Text struct {
 }
 
 func (t Text) T(key string, args ...any) string { return t.Catalog.T(t.Lang, key, args...) }
+
+// Pick chooses between an English and a Chinese text (domain sentences come
+// in both languages from core).
+func (t Text) Pick(en, zh string) string {
+	if t.Lang == i18n.ZH {
+		return zh
+	}
+	return en
+}
 
 // ErrorPresenter shows a failure to the user in one sentence.
 type ErrorPresenter func(err error)
@@ -45,11 +108,28 @@ func Async(work func() func()) {
 // Inline runs work and apply on the caller's goroutine, for headless tests.
 func Inline(work func() func()) { work()() }
 
-// Env is what every screen shares: language, window, error presenter and
-// the way to run work in the background.
-type Env struct {
-	Text    Text
-	Window  fyne.Window
-	Present ErrorPresenter
-	Run     Background
+// Target names something a row can open: a screen, and optionally a record.
+type Target struct {
+	Screen string // "today", "vehicles", "people", "custody", "registrations", "violations", "payments", "settings"
+	ID     int64  // the record to open, 0 for none
 }
+
+// Env is what every screen shares.
+type Env struct {
+	Text     Text
+	Window   fyne.Window
+	Present  ErrorPresenter
+	Run      Background
+	Services Services
+	// Now is the clock: tests pin it; "as of" dates come from it.
+	Now func() time.Time
+	// Open navigates to another screen or record (a Today row opens its violation).
+	Open func(Target)
+}
+
+// Today's date in local time, the default "as of" for the rules.
+func (e Env) Today() core.Date { return core.DateOf(e.Now().Local()) }
+
+// Ctx is the context for background work; screens have no cancel of their
+// own yet beyond the app's lifetime.
+func (e Env) Ctx() context.Context { return context.Background() }

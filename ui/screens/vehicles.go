@@ -30,9 +30,9 @@ type Vehicles struct {
 	content fyne.CanvasObject
 }
 
-func NewVehicles(fleet Fleet, env Env) *Vehicles {
+func NewVehicles(env Env) *Vehicles {
 	text := env.Text
-	s := &Vehicles{fleet: fleet, text: text, window: env.Window, present: env.Present, run: env.Run}
+	s := &Vehicles{fleet: env.Services.Fleet, text: text, window: env.Window, present: env.Present, run: env.Run}
 	s.Search = widget.NewEntry()
 	s.Search.SetPlaceHolder(text.T("vehicles.search"))
 	s.Search.OnChanged = func(string) { s.Refresh() }

@@ -32,7 +32,7 @@ func newVehiclesScreen(t *testing.T, lang i18n.Lang) (*screens.Vehicles, *[]erro
 	t.Cleanup(w.Close)
 	var shown []error
 	svc := fleet.New(storagetest.Open(t), nil)
-	s := screens.NewVehicles(svc, screens.Env{Text: screens.Text{Catalog: assets.Catalog(), Lang: lang}, Window: w, Present: func(err error) { shown = append(shown, err) }, Run: screens.Inline})
+	s := screens.NewVehicles(screens.Env{Text: screens.Text{Catalog: assets.Catalog(), Lang: lang}, Window: w, Present: func(err error) { shown = append(shown, err) }, Run: screens.Inline, Services: screens.Services{Fleet: svc}})
 	w.SetContent(s.Content())
 	return s, &shown
 }

@@ -1,0 +1,70 @@
+package tickets
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"ticketbook/core/field"
+	"ticketbook/core/rules"
+)
+
+// SettingDef is a preference that changes computed results; the CLI and the
+// window both set them through SetSetting so they validate the same way.
+type SettingDef struct {
+	Key, Default, En, Zh string
+	Check                func(string) (string, error)
+}
+
+var SettingDefs = []SettingDef{
+	{SettingConvention, string(rules.ConventionNextDay),
+		"how the 15 days to pay are counted: next_day (from the day after delivery; the late fee starts on day 16, as official help pages say) or same_day (the delivery day is day 1)",
+		"15 日缴款期限的计算方式：next_day（自送达次日起算，第 16 日起加收滞纳金，与官方说明一致）或 same_day（送达当日为第 1 日）",
+		func(s string) (string, error) { c, err := rules.ParseConvention(s); return string(c), err }},
+	{SettingRegion, "",
+		"your region's 6-digit administrative code (e.g. 440300 for Shenzhen) for regional rule overrides; empty for national rules",
+		"所在地区的 6 位行政区划代码（如深圳 440300），用于地方规则；留空使用全国规则",
+		func(s string) (string, error) {
+			s = strings.TrimSpace(s)
+			if s != "" && (len(s) != 6 || strings.Trim(s, "0123456789") != "") {
+				return "", field.New("region", "region_format", "must be a 6-digit administrative code such as 440300, or empty", "应为 6 位行政区划代码（如 440300）或留空")
+			}
+			return s, nil
+		}},
+}
+
+// SettingsMap is every setting with its stored value or default.
+func (s *Service) SettingsMap(ctx context.Context) (map[string]string, error) {
+	all, err := s.store.Settings().All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, d := range SettingDefs {
+		v, ok := all[d.Key]
+		if !ok {
+			v = d.Default
+		}
+		out[d.Key] = v
+	}
+	return out, nil
+}
+
+func (s *Service) SetSetting(ctx context.Context, key, value string) (string, error) {
+	for _, d := range SettingDefs {
+		if d.Key != key {
+			continue
+		}
+		v, err := d.Check(value)
+		if err != nil {
+			return "", err
+		}
+		return v, s.store.Settings().Set(ctx, key, v)
+	}
+	keys := make([]string, len(SettingDefs))
+	for i, d := range SettingDefs {
+		keys[i] = d.Key
+	}
+	return "", field.New("setting", "setting_unknown", fmt.Sprintf("%q is not a setting; known: %s", key, strings.Join(keys, ", ")),
+		fmt.Sprintf("“%s”不是设置项；可用：%s", key, strings.Join(keys, "、")))
+}
