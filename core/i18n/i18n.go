@@ -50,13 +50,24 @@ type Catalog struct {
 	texts map[Lang]map[string]string
 }
 
-// Load builds a catalog from JSON documents by language.
-func Load(docs map[Lang][]byte) (*Catalog, error) {
+// Load builds a catalog from JSON documents by language; several documents of
+// one language are merged, and a key defined twice is an error (two screens
+// would silently fight over it).
+func Load(docs map[Lang][][]byte) (*Catalog, error) {
 	c := &Catalog{texts: map[Lang]map[string]string{}}
-	for lang, doc := range docs {
+	for lang, ds := range docs {
 		m := map[string]string{}
-		if err := json.Unmarshal(doc, &m); err != nil {
-			return nil, fmt.Errorf("translations %s: %w", lang, err)
+		for i, doc := range ds {
+			part := map[string]string{}
+			if err := json.Unmarshal(doc, &part); err != nil {
+				return nil, fmt.Errorf("translations %s #%d: %w", lang, i+1, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("translations %s: key %q is defined twice", lang, k)
+				}
+				m[k] = v
+			}
 		}
 		c.texts[lang] = m
 	}
