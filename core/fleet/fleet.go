@@ -306,7 +306,14 @@ func (s *Service) checkQuota(ctx context.Context, r core.Repos, reg core.Registr
 
 // CancelReminders lists approved registrations that can be cancelled because
 // their driver has no open violation left on the vehicle.
+//
+// Only borrowed cars (a customer's, a relative's) get reminders: a company
+// driver keeps the registration on the company car between tickets.
 func (s *Service) CancelReminders(ctx context.Context, regs []core.Registration) ([]rules.CancelReminder, error) {
+	regs, err := ReminderCandidates(ctx, s.store, regs)
+	if err != nil {
+		return nil, err
+	}
 	seen := map[int64]bool{}
 	var violations []core.Violation
 	for _, reg := range regs {
@@ -337,4 +344,25 @@ func (s *Service) Vehicle(ctx context.Context, id int64) (core.Vehicle, error) {
 
 func (s *Service) Person(ctx context.Context, id int64) (core.Person, error) {
 	return s.store.People().Get(ctx, id)
+}
+
+// ReminderCandidates keeps the registrations on vehicles that are borrowed
+// (owned by a customer or family/friend), the ones to cancel after use.
+func ReminderCandidates(ctx context.Context, r core.Repos, regs []core.Registration) ([]core.Registration, error) {
+	var out []core.Registration
+	kinds := map[int64]core.OwnerKind{}
+	for _, reg := range regs {
+		kind, ok := kinds[reg.VehicleID]
+		if !ok {
+			v, err := r.Vehicles().Get(ctx, reg.VehicleID)
+			if err != nil {
+				return nil, err
+			}
+			kind, kinds[reg.VehicleID] = v.OwnerKind, v.OwnerKind
+		}
+		if kind == core.OwnerCustomer || kind == core.OwnerFamily {
+			out = append(out, reg)
+		}
+	}
+	return out, nil
 }

@@ -292,3 +292,21 @@ func (a *Assessor) Assess(ctx context.Context, v View) (Assessed, error) {
 	out.assessment = rules.Assessment{Violation: v.Violation, Due: due, Match: match, Verdict: verdict, Next: next}
 	return out, nil
 }
+
+// Standing is one person's 12-point standing as of a date; ok is false when
+// the licence's first-issued date is unknown.
+func (s *Service) Standing(ctx context.Context, personID int64, asOf core.Date) (rules.Standing, bool, error) {
+	a, err := s.Assessor(ctx, asOf, "")
+	if err != nil {
+		return rules.Standing{}, false, err
+	}
+	p, err := a.person(ctx, personID)
+	if err != nil {
+		return rules.Standing{}, false, err
+	}
+	st, err := a.Standing(ctx, p)
+	if err != nil || st == nil {
+		return rules.Standing{}, false, err
+	}
+	return *st, true, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"ticketbook/core"
+	"ticketbook/core/fleet"
 	"ticketbook/core/rules"
 )
 
@@ -102,6 +103,9 @@ func (s *Service) Today(ctx context.Context, asOf core.Date, lang string) (Today
 
 	regs, err := s.store.Registrations().List(ctx, core.RegistrationFilter{ActiveOnly: true})
 	if err != nil {
+		return t, err
+	}
+	if regs, err = fleet.ReminderCandidates(ctx, s.store, regs); err != nil {
 		return t, err
 	}
 	var vs []core.Violation

@@ -201,7 +201,7 @@ the window; use the commands below from scripts.`, `Ticketbook 在本机保存�
 	pf.StringVar(&e.dbPath, "db", "", e.t("database file (default: ticketbook.db in the data folder)", "数据库文件（默认为数据目录下的 ticketbook.db）"))
 	pf.StringVar(&langFlag, "lang", "", e.t("language of messages: zh or en (default: from the locale)", "提示语言：zh 或 en（默认跟随系统）"))
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(e.vehicleCmd(), e.personCmd(), e.custodyCmd(), e.registrationCmd(), e.violationCmd(), e.paymentCmd(), e.rulesCmd(), e.settingsCmd())
+	root.AddCommand(e.vehicleCmd(), e.personCmd(), e.custodyCmd(), e.registrationCmd(), e.violationCmd(), e.paymentCmd(), e.rulesCmd(), e.settingsCmd(), e.todayCmd(), e.demoCmd())
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }

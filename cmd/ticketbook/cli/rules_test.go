@@ -210,3 +210,25 @@ func TestRegistrationQuotasAndCancelReminder(t *testing.T) {
 		t.Errorf("reminder despite an open ticket: %v", regs[0]["cancel_reminder"])
 	}
 }
+
+// The demo must show every situation the start screen talks about, and only
+// go into an empty database.
+func TestDemoCoversTheStartScreen(t *testing.T) {
+	h := newHarness(t)
+	h.ok("demo")
+	var today map[string]any
+	h.jsonOf(&today, "today")
+	for _, k := range []string{"overdue", "due_this_week", "need_trip", "no_driver", "drivers_at_risk", "registrations_to_cancel"} {
+		if xs, _ := today[k].([]any); len(xs) == 0 {
+			t.Errorf("demo has nothing in %s", k)
+		}
+	}
+	if today["late_fees_fen"] == float64(0) {
+		t.Error("demo has no late fee running")
+	}
+	h.bad("demo")
+	out := h.ok("today", "--lang", "zh")
+	if !strings.Contains(out, "未缴罚款") {
+		t.Errorf("today = %s", out)
+	}
+}
