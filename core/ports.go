@@ -93,6 +93,11 @@ type ViolationRepo interface {
 	Get(ctx context.Context, id int64) (Violation, error)
 	List(ctx context.Context, f ViolationFilter) ([]Violation, error) // newest OccurredAt first
 	Count(ctx context.Context, f ViolationFilter) (int, error)
+	// PointRecords returns the driver's records that can count toward their
+	// points as of a cycle starting on since: decided on or after since, or
+	// decided earlier and still open (unpaid points carry over). Undecided
+	// records never count, so a big book of open camera records stays cheap.
+	PointRecords(ctx context.Context, driverID int64, since Date) ([]Violation, error)
 }
 
 // Attachment is a file (a violation photo, an appeal's evidence) stored once

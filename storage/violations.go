@@ -149,6 +149,7 @@ func violationFrom(f core.ViolationFilter) (string, []any) {
 	if !f.To.IsZero() {
 		w.add("v.occurred_at < ?", ts(f.To))
 	}
+
 	return from + w.String(), w.args
 }
 
@@ -162,6 +163,13 @@ func (r violationRepo) List(ctx context.Context, f core.ViolationFilter) ([]core
 		order = ` ORDER BY v.fine_fen DESC, v.id DESC`
 	}
 	return queryAll(ctx, r.read, scanViolation, `SELECT `+violationCols+from+order+limit(f.Limit, f.Offset), args...)
+}
+
+func (r violationRepo) PointRecords(ctx context.Context, driverID int64, since core.Date) ([]core.Violation, error) {
+	return queryAll(ctx, r.read, scanViolation, `SELECT `+violationCols+` FROM violations v
+		WHERE v.driver_id = ? AND v.decided_on IS NOT NULL
+		  AND (v.decided_on >= ? OR v.status NOT IN ('paid', 'appeal_upheld', 'in_person'))
+		ORDER BY v.decided_on, v.id`, driverID, since.String())
 }
 
 // Count ignores Limit and Offset: it is the total a pager shows.

@@ -50,6 +50,9 @@ type Standing struct {
 	Level         string    // LevelOK, LevelWarn (>= points_warn) or LevelLimit (>= points_limit)
 	Limit         int       // points_limit, for "N of 12"
 	AsOf          core.Date // the day the standing was computed for
+	// PersonID is whose standing it is: a record attributed to someone else
+	// (or suggested but not yet assigned) is not in it.
+	PersonID int64
 }
 
 // PersonStanding adds up the points of the violations attributed to p. The
@@ -60,7 +63,7 @@ type Standing struct {
 // anywhere, so they are not subtracted: the standing errs high, never low.
 // Without a first-issued date there is no cycle and the standing is empty.
 func PersonStanding(t *Table, p core.Person, attributed []core.Violation, asOf core.Date) Standing {
-	st := Standing{AsOf: asOf, Limit: int(t.rule(KeyPointsLimit, "", asOf).Value), Level: LevelOK}
+	st := Standing{AsOf: asOf, Limit: int(t.rule(KeyPointsLimit, "", asOf).Value), Level: LevelOK, PersonID: p.ID}
 	c, ok := CycleAt(p.FirstIssued, asOf, t)
 	if !ok {
 		return st
@@ -123,7 +126,8 @@ func level(t *Table, total int, on core.Date) string {
 // a closed one adds nothing.
 func ProjectPoints(st Standing, v core.Violation, t *Table) (after int, lvl string) {
 	after = st.Total
-	if classify(v, st) == notCounted && v.Status.Open() {
+	attributed := v.DriverID != nil && *v.DriverID == st.PersonID
+	if (!attributed || classify(v, st) == notCounted) && v.Status.Open() {
 		after += max(v.Points, 0)
 	}
 	on := st.AsOf

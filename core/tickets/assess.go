@@ -188,8 +188,8 @@ func (a *Assessor) Standing(ctx context.Context, p core.Person) (*rules.Standing
 		return st, nil
 	}
 	var st *rules.Standing
-	if !p.FirstIssued.IsZero() {
-		attributed, err := a.store.Violations().List(ctx, core.ViolationFilter{DriverID: p.ID})
+	if cycle, ok := rules.CycleAt(p.FirstIssued, a.asOf, a.table); ok {
+		attributed, err := a.store.Violations().PointRecords(ctx, p.ID, cycle.Start)
 		if err != nil {
 			return nil, err
 		}

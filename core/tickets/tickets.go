@@ -86,7 +86,7 @@ func (s *Service) EditViolation(ctx context.Context, id int64, edit func(*core.V
 		if err := r.Violations().Update(ctx, &out); err != nil {
 			return err
 		}
-		return recordChanges(ctx, r, stored, out)
+		return s.recordChanges(ctx, r, stored, out)
 	})
 	if err != nil {
 		return core.Violation{}, nil, err
@@ -196,15 +196,15 @@ func (s *Service) RecordPayment(ctx context.Context, p core.Payment) (core.Payme
 			if err := r.Violations().Update(ctx, &v); err != nil {
 				return err
 			}
-			return recordChanges(ctx, r, stored, v)
+			return s.recordChanges(ctx, r, stored, v)
 		}
 		return nil
 	})
 	return p, err
 }
 
-func recordChanges(ctx context.Context, r core.Repos, old, cur core.Violation) error {
-	for _, c := range core.ViolationChanges(old, cur, time.Now().UTC()) {
+func (s *Service) recordChanges(ctx context.Context, r core.Repos, old, cur core.Violation) error {
+	for _, c := range core.ViolationChanges(old, cur, s.now().UTC()) {
 		if err := r.Changes().Add(ctx, &c); err != nil {
 			return err
 		}
@@ -226,6 +226,12 @@ func (s *Service) Count(ctx context.Context, f core.ViolationFilter) (int, error
 // own assignment, so it wins over any suggestion from custody.
 func (s *Service) AssignDriver(ctx context.Context, id int64, personID *int64) (core.Violation, error) {
 	v, _, err := s.EditViolation(ctx, id, func(v *core.Violation) { v.DriverID = personID })
+	if err != nil || v.DriverManual == (personID != nil) {
+		return v, err
+	}
+	// The same person was already stored without being confirmed: confirming
+	// makes it the user's own assignment.
+	v, _, err = s.EditViolation(ctx, id, func(v *core.Violation) { v.DriverManual = personID != nil })
 	return v, err
 }
 
@@ -306,7 +312,7 @@ func (s *Service) AttachPhoto(ctx context.Context, blobs core.BlobStore, id int6
 			return err
 		}
 		out = v
-		return recordChanges(ctx, r, stored, v)
+		return s.recordChanges(ctx, r, stored, v)
 	})
 	return out, err
 }

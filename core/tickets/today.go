@@ -73,10 +73,12 @@ func (s *Service) Today(ctx context.Context, asOf core.Date, lang string) (Today
 		if v.DecidedOn.IsZero() && v.DecisionNumber == "" {
 			t.PointsAtRisk += v.Points
 		}
+		// A pending appeal freezes the deadline: it is neither overdue nor due.
 		switch {
-		case v.DaysLeft != nil && *v.DaysLeft < 0:
+		case v.DaysLeft == nil || v.LateFeeFrozen:
+		case *v.DaysLeft < 0:
 			t.Overdue = append(t.Overdue, v)
-		case v.DaysLeft != nil && *v.DaysLeft <= 7:
+		case *v.DaysLeft <= 7:
 			t.DueThisWeek = append(t.DueThisWeek, v)
 		}
 		if v.NeedsTrip {
