@@ -17,12 +17,22 @@ var (
 	bold    = fyne.NewStaticResource("NotoSansSC-Bold-subset.otf", assets.FontBold)
 )
 
-// Theme follows the system's light or dark variant and only replaces fonts.
-type Theme struct{}
+// Theme replaces fonts and, when the user chose one, forces light or dark;
+// by default it follows the system's variant.
+type Theme struct {
+	// Variant is "light", "dark" or "" to follow the system.
+	Variant string
+}
 
 var _ fyne.Theme = Theme{}
 
-func (Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+func (t Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	switch t.Variant {
+	case "light":
+		v = theme.VariantLight
+	case "dark":
+		v = theme.VariantDark
+	}
 	return theme.DefaultTheme().Color(n, v)
 }
 

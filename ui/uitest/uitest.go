@@ -35,7 +35,7 @@ type Fixture struct {
 // Now is the pinned clock of every fixture: 2026-03-20 10:00 local time.
 var Now = time.Date(2026, 3, 20, 10, 0, 0, 0, time.Local)
 
-func New(t *testing.T, lang i18n.Lang) *Fixture {
+func New(t testing.TB, lang i18n.Lang) *Fixture {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := a.NewWindow("test")
