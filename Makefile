@@ -6,7 +6,7 @@ TAGS    := migrated_fynedo
 GOFLAGS_BUILD := -tags $(TAGS)
 BIN     := bin/ticketbook
 
-.PHONY: run build test vet lint check-deps deps test-deps bench clean fmt smoke screenshots
+.PHONY: run build test vet lint check-deps deps test-deps bench clean fmt smoke screenshots demo
 
 deps:
 	@bash .ci/install-deps
@@ -47,5 +47,14 @@ bench:
 clean:
 	rm -rf bin
 
+# The app on a separate database filled with a realistic demo fleet.
+demo: build
+	@mkdir -p bin/demo
+	@[ -f bin/demo/ticketbook.db ] || ./$(BIN) demo --db bin/demo/ticketbook.db
+	./$(BIN) --db bin/demo/ticketbook.db $(ARGS)
+
 smoke: build
 	bash .ci/smoke $(BIN)
+
+screenshots: build
+	bash .ci/screenshots $(BIN)

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,8 +16,10 @@ import (
 	"ticketbook/assets"
 	"ticketbook/cmd/ticketbook/cli"
 	"ticketbook/core/fleet"
+	"ticketbook/core/tickets"
 	"ticketbook/storage"
 	"ticketbook/ui"
+	"ticketbook/ui/screens"
 )
 
 // appID must be set, or Fyne keeps preferences in a temporary folder.
@@ -32,18 +36,29 @@ func runGUI(ctx context.Context, opts cli.GUIOptions) error {
 
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	tk := tickets.New(st, time.Now)
 	u := ui.New(a, ui.Deps{
-		Fleet:   fleet.New(st, time.Now),
-		Catalog: assets.Catalog(),
-		Lang:    opts.Lang,
-		Where:   opts.DBPath,
-		Log:     logger,
+		Services: screens.Services{
+			Fleet:   fleet.New(st, time.Now),
+			Tickets: tk,
+			Photos:  tickets.Photos{Service: tk, Blobs: storage.NewBlobs(filepath.Join(filepath.Dir(opts.DBPath), "attachments"))},
+		},
+		Catalog:    assets.Catalog(),
+		Lang:       opts.Lang,
+		LangChosen: opts.LangChosen,
+		Where:      opts.DBPath,
+		Log:        logger,
 	})
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)
 	}()
 	u.Start()
+	if opts.Open != "" {
+		screen, id, _ := strings.Cut(opts.Open, "/")
+		n, _ := strconv.ParseInt(id, 10, 64)
+		u.Open(screens.Target{Screen: screen, ID: n})
+	}
 	u.Window.ShowAndRun()
 	return nil
 }

@@ -39,6 +39,8 @@ type GUIOptions struct {
 	Lang   i18n.Lang
 	// LangChosen is true when the user picked the language with --lang.
 	LangChosen bool
+	// Open is a screen to show at start, optionally with a record: "violations/12".
+	Open string
 }
 
 type env struct {
@@ -164,7 +166,7 @@ func langFromArgs(args []string) (i18n.Lang, bool) {
 }
 
 func (e *env) rootCmd(gui GUIFunc) *cobra.Command {
-	var langFlag string
+	var langFlag, openFlag string
 	root := &cobra.Command{
 		Use:   "ticketbook",
 		Short: e.t("Traffic tickets of your vehicles and drivers, on your own desktop", "在自己电脑上管理车辆和驾驶人的交通违法"),
@@ -194,12 +196,13 @@ the window; use the commands below from scripts.`, `Ticketbook 在本机保存�
 			if gui == nil {
 				return cmd.Help()
 			}
-			return gui(cmd.Context(), GUIOptions{DBPath: e.dbPath, Lang: e.lang, LangChosen: e.langChosen})
+			return gui(cmd.Context(), GUIOptions{DBPath: e.dbPath, Lang: e.lang, LangChosen: e.langChosen, Open: openFlag})
 		},
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&e.dbPath, "db", "", e.t("database file (default: ticketbook.db in the data folder)", "数据库文件（默认为数据目录下的 ticketbook.db）"))
 	pf.StringVar(&langFlag, "lang", "", e.t("language of messages: zh or en (default: from the locale)", "提示语言：zh 或 en（默认跟随系统）"))
+	root.Flags().StringVar(&openFlag, "open", "", e.t("window only: screen to show at start, e.g. violations or violations/12", "仅窗口：启动时显示的页面，如 violations 或 violations/12"))
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(e.vehicleCmd(), e.personCmd(), e.custodyCmd(), e.registrationCmd(), e.violationCmd(), e.paymentCmd(), e.rulesCmd(), e.settingsCmd(), e.todayCmd(), e.demoCmd())
 	root.CompletionOptions.DisableDefaultCmd = true
