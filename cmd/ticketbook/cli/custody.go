@@ -171,19 +171,8 @@ func (e *env) custodyList() *cobra.Command {
 				}
 				f.Covering = &t
 			}
-			if plate != "" {
-				v, err := e.resolveVehicleArg(plate, plateType)
-				if err != nil {
-					return err
-				}
-				f.VehicleID = v.ID
-			}
-			if person != "" {
-				p, err := core.ResolvePerson(e.ctx, st, "person", person)
-				if err != nil {
-					return err
-				}
-				f.PersonID = p.ID
+			if f.VehicleID, f.PersonID, err = e.filterRefs(plate, plateType, person); err != nil {
+				return err
 			}
 			cs, err := st.Custody().List(e.ctx, f)
 			if err != nil {
@@ -191,15 +180,11 @@ func (e *env) custodyList() *cobra.Command {
 			}
 			views := make([]custodyView, 0, len(cs))
 			for _, c := range cs {
-				v, err := st.Vehicles().Get(e.ctx, c.VehicleID)
+				plate, name, err := e.names(c.VehicleID, c.PersonID)
 				if err != nil {
 					return err
 				}
-				p, err := st.People().Get(e.ctx, c.PersonID)
-				if err != nil {
-					return err
-				}
-				views = append(views, custodyView{c, v.Plate, p.Name})
+				views = append(views, custodyView{c, plate, name})
 			}
 			if e.jsonOut {
 				return e.printJSON(views)
@@ -236,4 +221,41 @@ func optInt(p *int64) string {
 		return "-"
 	}
 	return strconv.FormatInt(*p, 10)
+}
+
+// filterRefs resolves the optional --plate and --person of a list command.
+func (e *env) filterRefs(plate, plateType, person string) (vehicleID, personID int64, err error) {
+	if plate != "" {
+		v, err := e.resolveVehicleArg(plate, plateType)
+		if err != nil {
+			return 0, 0, err
+		}
+		vehicleID = v.ID
+	}
+	if person != "" {
+		st, err := e.open()
+		if err != nil {
+			return 0, 0, err
+		}
+		p, err := core.ResolvePerson(e.ctx, st, "person", person)
+		if err != nil {
+			return 0, 0, err
+		}
+		personID = p.ID
+	}
+	return vehicleID, personID, nil
+}
+
+// names is the plate and the person's name a listed record refers to.
+func (e *env) names(vehicleID, personID int64) (plate, name string, err error) {
+	st, err := e.open()
+	if err != nil {
+		return "", "", err
+	}
+	v, err := st.Vehicles().Get(e.ctx, vehicleID)
+	if err != nil {
+		return "", "", err
+	}
+	p, err := st.People().Get(e.ctx, personID)
+	return v.Plate, p.Name, err
 }

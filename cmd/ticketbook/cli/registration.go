@@ -124,19 +124,8 @@ func (e *env) registrationList() *cobra.Command {
 				return err
 			}
 			f := core.RegistrationFilter{ActiveOnly: active}
-			if plate != "" {
-				v, err := e.resolveVehicleArg(plate, plateType)
-				if err != nil {
-					return err
-				}
-				f.VehicleID = v.ID
-			}
-			if person != "" {
-				p, err := core.ResolvePerson(e.ctx, st, "person", person)
-				if err != nil {
-					return err
-				}
-				f.PersonID = p.ID
+			if f.VehicleID, f.PersonID, err = e.filterRefs(plate, plateType, person); err != nil {
+				return err
 			}
 			regs, err := st.Registrations().List(e.ctx, f)
 			if err != nil {
@@ -144,15 +133,11 @@ func (e *env) registrationList() *cobra.Command {
 			}
 			views := make([]registrationView, 0, len(regs))
 			for _, r := range regs {
-				v, err := st.Vehicles().Get(e.ctx, r.VehicleID)
+				plate, name, err := e.names(r.VehicleID, r.PersonID)
 				if err != nil {
 					return err
 				}
-				p, err := st.People().Get(e.ctx, r.PersonID)
-				if err != nil {
-					return err
-				}
-				views = append(views, registrationView{Registration: r, Plate: v.Plate, Person: p.Name})
+				views = append(views, registrationView{Registration: r, Plate: plate, Person: name})
 			}
 			svc, err := e.fleet()
 			if err != nil {
