@@ -12,10 +12,12 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	fynestorage "fyne.io/fyne/v2/storage"
 
 	"ticketbook/assets"
 	"ticketbook/cmd/ticketbook/cli"
 	"ticketbook/core/fleet"
+	"ticketbook/core/share"
 	"ticketbook/core/tickets"
 	"ticketbook/storage"
 	"ticketbook/ui"
@@ -37,11 +39,17 @@ func runGUI(ctx context.Context, opts cli.GUIOptions) error {
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	tk := tickets.New(st, time.Now)
+	key, err := storage.LoadOrCreateKey(filepath.Join(filepath.Dir(opts.DBPath), "share.key"))
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
 	u := ui.New(a, ui.Deps{
 		Services: screens.Services{
 			Fleet:   fleet.New(st, time.Now),
 			Tickets: tk,
 			Photos:  tickets.Photos{Service: tk, Blobs: storage.NewBlobs(filepath.Join(filepath.Dir(opts.DBPath), "attachments"))},
+			Signer:  share.Signer{Key: key, KeyID: host},
 		},
 		Catalog:    assets.Catalog(),
 		Lang:       opts.Lang,
@@ -54,6 +62,15 @@ func runGUI(ctx context.Context, opts cli.GUIOptions) error {
 		fyne.Do(a.Quit)
 	}()
 	u.Start()
+	if len(opts.Files) > 0 {
+		var uris []fyne.URI
+		for _, f := range opts.Files {
+			abs, _ := filepath.Abs(f)
+			uris = append(uris, fynestorage.NewFileURI(abs))
+		}
+		u.Open(screens.Target{Screen: "scan"})
+		u.Scan.ScanURIs(uris)
+	}
 	if opts.Open != "" {
 		screen, id, _ := strings.Cut(opts.Open, "/")
 		n, _ := strconv.ParseInt(id, 10, 64)

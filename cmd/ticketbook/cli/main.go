@@ -41,6 +41,9 @@ type GUIOptions struct {
 	LangChosen bool
 	// Open is a screen to show at start, optionally with a record: "violations/12".
 	Open string
+	// Files are images given on the command line ("open with Ticketbook"):
+	// the window starts on Scan and reads them.
+	Files []string
 }
 
 type env struct {
@@ -176,7 +179,7 @@ the window; use the commands below from scripts.`, `Ticketbook 在本机保存�
 不带子命令运行时打开窗口；脚本可使用以下子命令。`),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          cobra.ArbitraryArgs,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			if langFlag != "" {
 				if _, ok := i18n.ParseLang(langFlag); !ok {
@@ -192,11 +195,16 @@ the window; use the commands below from scripts.`, `Ticketbook 在本机保存�
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, a := range args {
+				if !imageExts[strings.ToLower(filepath.Ext(a))] {
+					return usageError{fmt.Errorf("%s", e.t("unknown command or not an image: %q (see --help)", "未知命令或不是图片：“%s”（见 --help）", a))}
+				}
+			}
 			if gui == nil {
 				return cmd.Help()
 			}
-			return gui(cmd.Context(), GUIOptions{DBPath: e.dbPath, Lang: e.lang, LangChosen: e.langChosen, Open: openFlag})
+			return gui(cmd.Context(), GUIOptions{DBPath: e.dbPath, Lang: e.lang, LangChosen: e.langChosen, Open: openFlag, Files: args})
 		},
 	}
 	pf := root.PersistentFlags()
@@ -204,7 +212,7 @@ the window; use the commands below from scripts.`, `Ticketbook 在本机保存�
 	pf.StringVar(&langFlag, "lang", "", e.t("language of messages: zh or en (default: from the locale)", "提示语言：zh 或 en（默认跟随系统）"))
 	root.Flags().StringVar(&openFlag, "open", "", e.t("window only: screen to show at start, e.g. violations or violations/12", "仅窗口：启动时显示的页面，如 violations 或 violations/12"))
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(e.vehicleCmd(), e.personCmd(), e.custodyCmd(), e.registrationCmd(), e.violationCmd(), e.paymentCmd(), e.rulesCmd(), e.settingsCmd(), e.todayCmd(), e.demoCmd())
+	root.AddCommand(e.vehicleCmd(), e.personCmd(), e.custodyCmd(), e.registrationCmd(), e.violationCmd(), e.paymentCmd(), e.rulesCmd(), e.settingsCmd(), e.todayCmd(), e.demoCmd(), e.scanCmd(), e.shareCmd())
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }
