@@ -6,18 +6,17 @@ import (
 	"fmt"
 	"io"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"ticketbook/core/tickets"
+	"ticketbook/ui/screens"
 	"ticketbook/ui/widgets"
 )
 
 // showAttachDialog asks which open violation the dropped photos belong to,
 // then attaches them one by one with a progress bar the user can cancel.
-func (u *UI) showAttachDialog(images []fyne.URI) {
+func (u *UI) showAttachDialog(images []screens.ScanSource) {
 	open := u.Today.Last().Open
 	if len(open) == 0 {
 		dialog.ShowInformation(u.text.T("drop.title"), u.text.T("drop.no_open"), u.Window)
@@ -37,7 +36,7 @@ func (u *UI) showAttachDialog(images []fyne.URI) {
 		}, u.Window)
 }
 
-func (u *UI) attach(violationID int64, images []fyne.URI) {
+func (u *UI) attach(violationID int64, images []screens.ScanSource) {
 	photos := u.deps.Services.Photos
 	widgets.RunWithProgress(u.Window, widgets.Runner(u.deps.Run), u.text.T("drop.attaching"), u.text.T("form.cancel"),
 		func(ctx context.Context, report func(int, int)) error {
@@ -48,10 +47,10 @@ func (u *UI) attach(violationID int64, images []fyne.URI) {
 				}
 				data, err := readBounded(x, tickets.MaxPhotoBytes)
 				if err == nil {
-					_, err = photos.Attach(ctx, violationID, x.Name(), data)
+					_, err = photos.Attach(ctx, violationID, x.Name, data)
 				}
 				if err != nil {
-					errs = append(errs, fmt.Errorf("%s: %w", x.Name(), err))
+					errs = append(errs, fmt.Errorf("%s: %w", x.Name, err))
 				}
 				report(i+1, len(images))
 			}
@@ -68,8 +67,8 @@ func (u *UI) attach(violationID int64, images []fyne.URI) {
 }
 
 // readBounded refuses a file larger than limit before reading all of it.
-func readBounded(x fyne.URI, limit int64) ([]byte, error) {
-	r, err := storage.Reader(x)
+func readBounded(x screens.ScanSource, limit int64) ([]byte, error) {
+	r, err := x.Open()
 	if err != nil {
 		return nil, err
 	}

@@ -62,6 +62,7 @@ type UI struct {
 	Custody       *screens.Custody
 	Registrations *screens.Registrations
 	Payments      *screens.Payments
+	Scan          *screens.Scan
 	Settings      *screens.Settings
 	Footer        *widget.Label
 
@@ -120,6 +121,8 @@ func (u *UI) build() {
 	u.Custody = screens.NewCustody(u.env)
 	u.Registrations = screens.NewRegistrations(u.env)
 	u.Payments = screens.NewPayments(u.env)
+	u.Scan = screens.NewScan(u.env)
+	u.Scan.OnAttach = func(src screens.ScanSource) { u.showAttachDialog([]screens.ScanSource{src}) }
 	u.Settings = screens.NewSettings(u.env, prefs, u.deps.Where)
 	u.Settings.OnLook = func() {
 		current := u.Tabs.SelectedIndex()
@@ -137,6 +140,7 @@ func (u *UI) build() {
 		container.NewTabItem(t("nav.custody"), u.Custody.Content()),
 		container.NewTabItem(t("nav.registrations"), u.Registrations.Content()),
 		container.NewTabItem(t("nav.payments"), u.Payments.Content()),
+		container.NewTabItem(t("nav.scan"), u.Scan.Content()),
 		container.NewTabItem(t("nav.settings"), u.Settings.Content()),
 	)
 	u.Tabs.SetTabLocation(container.TabLocationLeading)
@@ -150,7 +154,7 @@ func (u *UI) build() {
 	u.setupTray()
 }
 
-var screenOrder = []string{"today", "violations", "vehicles", "people", "custody", "registrations", "payments", "settings"}
+var screenOrder = []string{"today", "violations", "vehicles", "people", "custody", "registrations", "payments", "scan", "settings"}
 
 // Start loads the first screen without blocking the UI goroutine.
 func (u *UI) Start() {
@@ -174,6 +178,8 @@ func (u *UI) refreshCurrent() {
 		u.Registrations.Refresh()
 	case "payments":
 		u.Payments.Refresh()
+	case "scan":
+		u.Scan.Refresh()
 	case "settings":
 		u.Settings.Refresh()
 	}
@@ -232,7 +238,7 @@ func (u *UI) menu() *fyne.MainMenu {
 	for i, name := range screenOrder {
 		i := i
 		it := fyne.NewMenuItem(t("nav."+name), func() { u.Tabs.SelectIndex(i) })
-		if i < 8 {
+		if i < 9 {
 			it.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(i + 1)), Modifier: fyne.KeyModifierAlt}
 		}
 		goItems = append(goItems, it)
@@ -318,8 +324,9 @@ func (u *UI) trayMenu() *fyne.Menu {
 	return fyne.NewMenu("Ticketbook", u.tray, show)
 }
 
-// onDropped takes image files dropped on the window and attaches them to a
-// violation the user picks (the scan feature will also read codes from them).
+// onDropped reads codes from image files dropped on the window (a photo of
+// a penalty notice, a QR code); from there a photo can also be attached to a
+// violation.
 func (u *UI) onDropped(_ fyne.Position, uris []fyne.URI) {
 	var images []fyne.URI
 	for _, x := range uris {
@@ -332,7 +339,8 @@ func (u *UI) onDropped(_ fyne.Position, uris []fyne.URI) {
 		dialog.ShowInformation(u.text.T("drop.title"), u.text.T("drop.none"), u.Window)
 		return
 	}
-	u.showAttachDialog(images)
+	u.Open(screens.Target{Screen: "scan"})
+	u.Scan.ScanURIs(images)
 }
 
 // ShowError is the one error presenter: a sentence for the user, details in the log.

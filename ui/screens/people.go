@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"ticketbook/core"
@@ -20,12 +21,14 @@ import (
 // 12-point cycle, and adds or edits them.
 type People struct {
 	*fleetGrid
-	env     Env
-	Search  *widget.Entry
-	Status  *widget.Label
-	AddBtn  *widget.Button
-	rows    []PersonRow
-	content fyne.CanvasObject
+	env    Env
+	Search *widget.Entry
+	Status *widget.Label
+	AddBtn *widget.Button
+	// InviteBtn shows a driver invite QR code of a chosen person.
+	InviteBtn *widget.Button
+	rows      []PersonRow
+	content   fyne.CanvasObject
 }
 
 // PersonRow is a person with their point standing; Known is false without a
@@ -53,11 +56,42 @@ func NewPeople(env Env) *People {
 		s.Table.UnselectAll()
 		s.EditPerson(id.Row)
 	}
-	s.content = container.NewBorder(container.NewBorder(nil, nil, nil, s.AddBtn, s.Search), s.Status, nil, nil, s.Table)
+	s.InviteBtn = widget.NewButton(t.T("share.invite"), func() { s.InviteAsk() })
+	s.content = container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(s.InviteBtn, s.AddBtn), s.Search), s.Status, nil, nil, s.Table)
 	return s
 }
 
 func (s *People) Content() fyne.CanvasObject { return s.content }
+
+// InviteAsk asks which person to invite and shows their invite QR code.
+func (s *People) InviteAsk() {
+	t := s.env.Text
+	if len(s.rows) == 0 {
+		dialog.ShowInformation(t.T("share.title"), t.T("share.pick"), s.env.Window)
+		return
+	}
+	names := make([]string, len(s.rows))
+	for i, r := range s.rows {
+		names[i] = r.Person.Name
+	}
+	pick := widget.NewSelect(names, nil)
+	pick.SetSelectedIndex(0)
+	dialog.ShowCustomConfirm(t.T("share.invite"), t.T("share.button"), t.T("form.cancel"), pick, func(ok bool) {
+		if ok {
+			s.Invite(pick.SelectedIndex())
+		}
+	}, s.env.Window)
+}
+
+// Invite shows the invite QR code of the person in row; it returns the
+// payload for tests.
+func (s *People) Invite(row int) string {
+	payload, err := InvitePerson(s.env, s.rows[row].Person)
+	if err != nil {
+		s.env.Present(err)
+	}
+	return payload
+}
 
 func (s *People) cell(row, col int) string {
 	p := s.rows[row]

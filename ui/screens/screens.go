@@ -15,6 +15,7 @@ import (
 	"ticketbook/core/field"
 	"ticketbook/core/i18n"
 	"ticketbook/core/rules"
+	"ticketbook/core/share"
 	"ticketbook/core/tickets"
 )
 
@@ -72,6 +73,8 @@ type Services struct {
 	Fleet   Fleet
 	Tickets Tickets
 	Photos  Photos
+	// Signer signs the QR codes this install shares (its key is per install).
+	Signer share.Signer
 }
 
 // Text translates for the screens in the language the user chose.

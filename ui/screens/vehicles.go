@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"ticketbook/core"
@@ -16,23 +17,27 @@ import (
 
 // Vehicles lists the user's vehicles and adds new ones.
 type Vehicles struct {
+	env     Env
 	fleet   Fleet
 	text    Text
 	present ErrorPresenter
 	window  fyne.Window
 	run     Background
 
-	Search  *widget.Entry
-	Table   *widget.Table
-	Status  *widget.Label
-	AddBtn  *widget.Button
-	rows    []core.Vehicle
-	content fyne.CanvasObject
+	Search *widget.Entry
+	Table  *widget.Table
+	Status *widget.Label
+	AddBtn *widget.Button
+	// ShareBtn shares the selected vehicle by QR code.
+	ShareBtn *widget.Button
+	selected int
+	rows     []core.Vehicle
+	content  fyne.CanvasObject
 }
 
 func NewVehicles(env Env) *Vehicles {
 	text := env.Text
-	s := &Vehicles{fleet: env.Services.Fleet, text: text, window: env.Window, present: env.Present, run: env.Run}
+	s := &Vehicles{env: env, fleet: env.Services.Fleet, text: text, window: env.Window, present: env.Present, run: env.Run}
 	s.Search = widget.NewEntry()
 	s.Search.SetPlaceHolder(text.T("vehicles.search"))
 	s.Search.OnChanged = func(string) { s.Refresh() }
@@ -60,7 +65,10 @@ func NewVehicles(env Env) *Vehicles {
 	for i, w := range []float32{130, 150, 160, 160, 150} {
 		s.Table.SetColumnWidth(i, w)
 	}
-	top := container.NewBorder(nil, nil, nil, s.AddBtn, s.Search)
+	s.selected = -1
+	s.Table.OnSelected = func(id widget.TableCellID) { s.selected = id.Row }
+	s.ShareBtn = widget.NewButton(text.T("share.button"), func() { s.ShareSelected() })
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.ShareBtn, s.AddBtn), s.Search)
 	s.content = container.NewBorder(top, s.Status, nil, nil, s.Table)
 	return s
 }
@@ -87,6 +95,23 @@ func (s *Vehicles) Cell(row, col int) string {
 		return v.Use.Name(lang)
 	}
 	return ""
+}
+
+// Select marks a row as chosen, as a click on it would.
+func (s *Vehicles) Select(row int) { s.Table.Select(widget.TableCellID{Row: row, Col: 0}) }
+
+// ShareSelected shows the selected vehicle's share QR code; it returns the
+// payload for tests ("" when nothing is selected).
+func (s *Vehicles) ShareSelected() string {
+	if s.selected < 0 || s.selected >= len(s.rows) {
+		dialog.ShowInformation(s.text.T("share.title"), s.text.T("share.pick"), s.window)
+		return ""
+	}
+	payload, err := ShareVehicle(s.env, s.rows[s.selected])
+	if err != nil {
+		s.present(err)
+	}
+	return payload
 }
 
 // Rows is the number of vehicles shown.

@@ -13,6 +13,7 @@ import (
 	"ticketbook/assets"
 	"ticketbook/core/fleet"
 	"ticketbook/core/i18n"
+	"ticketbook/core/share"
 	"ticketbook/core/tickets"
 	"ticketbook/storage"
 	"ticketbook/storage/storagetest"
@@ -44,6 +45,10 @@ func New(t testing.TB, lang i18n.Lang) *Fixture {
 	st := storagetest.Open(t)
 	clock := func() time.Time { return Now }
 	f := &Fixture{Window: w, Store: st, Fleet: fleet.New(st, clock), Tickets: tickets.New(st, clock)}
+	key, err := share.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.Env = screens.Env{
 		Text:    screens.Text{Catalog: assets.Catalog(), Lang: lang},
 		Window:  w,
@@ -53,6 +58,7 @@ func New(t testing.TB, lang i18n.Lang) *Fixture {
 			Fleet:   f.Fleet,
 			Tickets: f.Tickets,
 			Photos:  tickets.Photos{Service: f.Tickets, Blobs: storage.NewBlobs(filepath.Join(t.TempDir(), "attachments"))},
+			Signer:  share.Signer{Key: key, KeyID: "test"},
 		},
 		Now:  clock,
 		Open: func(target screens.Target) { f.Opened = append(f.Opened, target) },
