@@ -6,7 +6,7 @@ TAGS    := migrated_fynedo
 GOFLAGS_BUILD := -tags $(TAGS)
 BIN     := bin/ticketbook
 
-.PHONY: run build test vet lint check-deps deps test-deps bench clean fmt smoke screenshots demo
+.PHONY: run build test vet lint check-deps deps test-deps bench clean fmt smoke screenshots demo bench-scan
 
 deps:
 	@bash .ci/install-deps
@@ -43,6 +43,11 @@ fmt:
 
 bench:
 	$(GO) test $(GOFLAGS_BUILD) -run '^$$' -bench . -benchmem ./...
+
+# Ticketbook's reader against ZBar and zxing-cpp on the same generated corpus
+# (installs zbar-tools and zxing-cpp-tools when missing).
+bench-scan:
+	bash core/scan/bench/compare.sh
 
 clean:
 	rm -rf bin

@@ -84,5 +84,5 @@ func showShare(env Env, title, payload string) {
 	png := widget.NewButton(t.T("share.save_png"), save(".png", func() ([]byte, error) { return share.PNG(payload, 512) }))
 	pdf := widget.NewButton(t.T("share.save_pdf"), save(".pdf", func() ([]byte, error) { return share.PDF(payload, env.Now()) }))
 	body := container.NewVBox(widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true}), qr, info, container.NewHBox(png, pdf))
-	dialog.ShowCustom(t.T("share.title"), t.T("form.cancel"), body, env.Window)
+	dialog.ShowCustom(t.T("share.title"), t.T("share.close"), body, env.Window)
 }
