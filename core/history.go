@@ -57,6 +57,8 @@ func ViolationChanges(old, cur Violation, at time.Time) []Change {
 	add("code", old.Code, cur.Code)
 	add("description", old.Description, cur.Description)
 	add("notes", old.Notes, cur.Notes)
+	add("charge_back", idStr(old.ChargeBackTo), idStr(cur.ChargeBackTo))
+	add("recovered", old.RecoveredOn.String(), cur.RecoveredOn.String())
 	add("photos", fmt.Sprint(len(old.Photos)), fmt.Sprint(len(cur.Photos)))
 	return out
 }

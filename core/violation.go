@@ -42,7 +42,11 @@ type Violation struct {
 	ProviderLateFeeFen *Fen            `json:"provider_late_fee_fen"`
 	ProviderLateFeeOn  Date            `json:"provider_late_fee_on"`
 	Status             ViolationStatus `json:"status"`
-	DriverID           *int64          `json:"driver_id"`
+	// ChargeBackTo is the person the fine is to be recovered from (an
+	// employee, a renter, a customer); RecoveredOn is when it was.
+	ChargeBackTo *int64 `json:"charge_back_to"`
+	RecoveredOn  Date   `json:"recovered_on"`
+	DriverID     *int64 `json:"driver_id"`
 	// DriverManual marks an assignment the user made; it wins over any
 	// suggestion from custody and is never overwritten by one.
 	DriverManual bool      `json:"driver_manual"`
@@ -122,6 +126,9 @@ func (v *Violation) Normalize() error {
 	}
 	if v.ProviderLateFeeFen != nil && (*v.ProviderLateFeeFen < 0 || *v.ProviderLateFeeFen > maxFen) {
 		errs.Add("late_fee", field.New("late_fee", "out_of_range", "is out of range", "超出范围"))
+	}
+	if !v.RecoveredOn.IsZero() && v.ChargeBackTo == nil {
+		errs.Add("recovered", field.New("recovered", "no_charge_back", "needs the person the fine is charged back to", "需要先指定追偿对象"))
 	}
 	if v.Status == "" {
 		v.Status = StatusNew

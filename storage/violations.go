@@ -18,7 +18,7 @@ type violationRepo struct{ handle }
 const violationCols = `v.id, v.record_number, v.decision_number, v.vehicle_id, v.occurred_at, v.place, v.code,
 	v.description, v.fine_fen, v.points, v.source, v.decided_on, v.received_on, v.status, v.driver_id,
 	v.driver_manual, v.notes, v.created_at, v.updated_at, v.notified_on, v.extended_until, v.appealed_on,
-	v.appeal_decided_on, v.provider_late_fee_fen, v.provider_late_fee_on,
+	v.appeal_decided_on, v.provider_late_fee_fen, v.provider_late_fee_on, v.charge_back_to, v.recovered_on,
 	(SELECT group_concat(hash, ',' ORDER BY position) FROM violation_photos WHERE violation_id = v.id)`
 
 func scanViolation(s scanner) (v core.Violation, err error) {
@@ -28,7 +28,7 @@ func scanViolation(s scanner) (v core.Violation, err error) {
 		&v.Description, &v.FineFen, &v.Points, &v.Source, dateCol{&v.DecidedOn}, dateCol{&v.ReceivedOn}, &v.Status,
 		&v.DriverID, &v.DriverManual, &v.Notes, tsCol{&v.CreatedAt}, tsCol{&v.UpdatedAt},
 		dateCol{&v.NotifiedOn}, dateCol{&v.ExtendedUntil}, dateCol{&v.AppealedOn}, dateCol{&v.AppealDecidedOn},
-		&providerFee, dateCol{&v.ProviderLateFeeOn}, &photos)
+		&providerFee, dateCol{&v.ProviderLateFeeOn}, &v.ChargeBackTo, dateCol{&v.RecoveredOn}, &photos)
 	if providerFee.Valid {
 		fee := core.Fen(providerFee.Int64)
 		v.ProviderLateFeeFen = &fee
@@ -59,12 +59,12 @@ func (r violationRepo) Insert(ctx context.Context, v *core.Violation) error {
 		id, err = insertID(ctx, q, `INSERT INTO violations (record_number, decision_number, vehicle_id, occurred_at,
 			place, code, description, fine_fen, points, source, decided_on, received_on, status, driver_id,
 			driver_manual, notes, created_at, updated_at, notified_on, extended_until, appealed_on, appeal_decided_on,
-			provider_late_fee_fen, provider_late_fee_on)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			provider_late_fee_fen, provider_late_fee_on, charge_back_to, recovered_on)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			v.RecordNumber, v.DecisionNumber, v.VehicleID, ts(v.OccurredAt), v.Place, v.Code, v.Description,
 			v.FineFen, v.Points, v.Source, date(v.DecidedOn), date(v.ReceivedOn), v.Status, v.DriverID,
 			v.DriverManual, v.Notes, ts(t), ts(t), date(v.NotifiedOn), date(v.ExtendedUntil), date(v.AppealedOn),
-			date(v.AppealDecidedOn), v.ProviderLateFeeFen, date(v.ProviderLateFeeOn))
+			date(v.AppealDecidedOn), v.ProviderLateFeeFen, date(v.ProviderLateFeeOn), v.ChargeBackTo, date(v.RecoveredOn))
 		if err != nil {
 			return r.fail(ctx, q, err, v)
 		}
@@ -83,12 +83,12 @@ func (r violationRepo) Update(ctx context.Context, v *core.Violation) error {
 			occurred_at = ?, place = ?, code = ?, description = ?, fine_fen = ?, points = ?, source = ?,
 			decided_on = ?, received_on = ?, status = ?, driver_id = ?, driver_manual = ?, notes = ?, updated_at = ?,
 			notified_on = ?, extended_until = ?, appealed_on = ?, appeal_decided_on = ?, provider_late_fee_fen = ?,
-			provider_late_fee_on = ?
+			provider_late_fee_on = ?, charge_back_to = ?, recovered_on = ?
 			WHERE id = ?`,
 			v.RecordNumber, v.DecisionNumber, v.VehicleID, ts(v.OccurredAt), v.Place, v.Code, v.Description,
 			v.FineFen, v.Points, v.Source, date(v.DecidedOn), date(v.ReceivedOn), v.Status, v.DriverID,
 			v.DriverManual, v.Notes, ts(t), date(v.NotifiedOn), date(v.ExtendedUntil), date(v.AppealedOn),
-			date(v.AppealDecidedOn), v.ProviderLateFeeFen, date(v.ProviderLateFeeOn), v.ID)
+			date(v.AppealDecidedOn), v.ProviderLateFeeFen, date(v.ProviderLateFeeOn), v.ChargeBackTo, date(v.RecoveredOn), v.ID)
 		if err != nil {
 			return r.fail(ctx, q, err, v)
 		}

@@ -77,9 +77,11 @@ func (s *Service) EditViolation(ctx context.Context, id int64, edit func(*core.V
 		if err := v.Normalize(); err != nil {
 			return err
 		}
-		if v.DriverID != nil {
-			if _, err := r.People().Get(ctx, *v.DriverID); err != nil {
-				return err
+		for _, id := range []*int64{v.DriverID, v.ChargeBackTo} {
+			if id != nil {
+				if _, err := r.People().Get(ctx, *id); err != nil {
+					return err
+				}
 			}
 		}
 		out = v
@@ -107,6 +109,8 @@ type View struct {
 	Plate     string          `json:"plate"`
 	PlateType ident.PlateType `json:"plate_type"`
 	Driver    string          `json:"driver"`
+	// ChargeBackName is who the fine is to be recovered from, if anyone.
+	ChargeBackName string `json:"charge_back_name,omitempty"`
 }
 
 // Views loads violations with their plate and driver name.
@@ -144,16 +148,26 @@ func (s *Service) decorate(ctx context.Context, vs []core.Violation) ([]View, er
 			vehicles[v.VehicleID] = veh
 		}
 		out[i] = View{Violation: v, Plate: veh.Plate, PlateType: veh.PlateType}
-		if v.DriverID != nil {
-			p, ok := people[*v.DriverID]
+		name := func(id *int64) (string, error) {
+			if id == nil {
+				return "", nil
+			}
+			p, ok := people[*id]
 			if !ok {
 				var err error
-				if p, err = s.store.People().Get(ctx, *v.DriverID); err != nil {
-					return nil, err
+				if p, err = s.store.People().Get(ctx, *id); err != nil {
+					return "", err
 				}
-				people[*v.DriverID] = p
+				people[*id] = p
 			}
-			out[i].Driver = p.Name
+			return p.Name, nil
+		}
+		var err error
+		if out[i].Driver, err = name(v.DriverID); err != nil {
+			return nil, err
+		}
+		if out[i].ChargeBackName, err = name(v.ChargeBackTo); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
@@ -355,3 +369,20 @@ func (p Photos) Attach(ctx context.Context, violationID int64, name string, data
 }
 
 func (p Photos) Open(hash string) (io.ReadCloser, error) { return p.Blobs.Open(hash) }
+
+// ChargeBack records that the fine is to be recovered from a person (nil
+// clears it); MarkRecovered records when it was.
+func (s *Service) ChargeBack(ctx context.Context, id int64, personID *int64) (core.Violation, error) {
+	v, _, err := s.EditViolation(ctx, id, func(v *core.Violation) {
+		v.ChargeBackTo = personID
+		if personID == nil {
+			v.RecoveredOn = core.Date{}
+		}
+	})
+	return v, err
+}
+
+func (s *Service) MarkRecovered(ctx context.Context, id int64, on core.Date) (core.Violation, error) {
+	v, _, err := s.EditViolation(ctx, id, func(v *core.Violation) { v.RecoveredOn = on })
+	return v, err
+}

@@ -53,6 +53,8 @@ type Tickets interface {
 	RecordAppeal(ctx context.Context, id int64, on core.Date, reason string) (core.Violation, error)
 	RecordAppealOutcome(ctx context.Context, id int64, upheld bool, on core.Date) (core.Violation, error)
 	RecordPayment(ctx context.Context, p core.Payment) (core.Payment, error)
+	ChargeBack(ctx context.Context, id int64, personID *int64) (core.Violation, error)
+	MarkRecovered(ctx context.Context, id int64, on core.Date) (core.Violation, error)
 	Payments(ctx context.Context, f core.PaymentFilter) ([]tickets.PaymentView, error)
 	History(ctx context.Context, id int64) ([]core.Change, error)
 	Today(ctx context.Context, asOf core.Date, lang string) (tickets.Today, error)

@@ -51,6 +51,7 @@ type ViolationDetail struct {
 	History                                      *widget.Label
 	BackBtn, ConfirmBtn, AssignBtn, AppealBtn    *widget.Button
 	UpheldBtn, RejectedBtn, PayBtn, PhotoBtn     *widget.Button
+	ChargeBtn                                    *widget.Button
 	Photos                                       *fyne.Container
 
 	Action *ViolationAction // the dialog last opened
@@ -85,6 +86,7 @@ func newViolationDetail(env Env, id int64, back func()) *ViolationDetail {
 	d.RejectedBtn = widget.NewButton(t.T("violation.appeal.rejected"), func() { d.RecordOutcome(false) })
 	d.PayBtn = widget.NewButton(t.T("violation.pay"), func() { d.RecordPayment() })
 	d.PhotoBtn = widget.NewButton(t.T("violation.photo.add"), d.choosePhoto)
+	d.ChargeBtn = widget.NewButton(t.T("violation.charge"), func() { d.ChargeBack() })
 	d.Photos = container.NewHBox()
 
 	factGrid := container.New(layout.NewFormLayout())
@@ -100,7 +102,7 @@ func newViolationDetail(env Env, id int64, back func()) *ViolationDetail {
 	}
 	verdict := container.NewVBox(d.TotalDue, d.LateFee, d.Due, d.Online, d.Next, d.Points,
 		container.NewBorder(nil, nil, nil, d.ConfirmBtn, d.Driver))
-	actions := container.NewHBox(d.AssignBtn, d.AppealBtn, d.UpheldBtn, d.RejectedBtn, d.PayBtn, d.PhotoBtn)
+	actions := container.NewHBox(d.AssignBtn, d.AppealBtn, d.UpheldBtn, d.RejectedBtn, d.PayBtn, d.PhotoBtn, d.ChargeBtn)
 	body := container.NewVBox(widget.NewCard("", t.T("violation.verdict"), verdict), actions,
 		heading("violation.details"), factGrid,
 		heading("violation.photos"), container.NewHScroll(d.Photos),
@@ -408,6 +410,45 @@ func (d *ViolationDetail) AssignDriver() *ViolationAction {
 				return err
 			}, nil
 		})
+}
+
+// ChargeBack asks who the fine is recovered from and, optionally, when it
+// was; choosing nobody clears it.
+func (d *ViolationDetail) ChargeBack() *ViolationAction {
+	people := d.people
+	labels := append([]string{d.text.T("violation.charge.nobody")}, violationPersonLabels(people)...)
+	a := &ViolationAction{Person: widget.NewSelect(labels, nil), Date: widget.NewEntry()}
+	a.Person.SetSelectedIndex(0)
+	for i, p := range people {
+		if d.A.ChargeBackTo != nil && p.ID == *d.A.ChargeBackTo {
+			a.Person.SetSelectedIndex(i + 1)
+		}
+	}
+	a.Date.SetText(d.A.RecoveredOn.String())
+	a.Date.SetPlaceHolder("2026-03-20")
+	return d.dialog(a, "violation.charge.title", []*widget.FormItem{
+		widget.NewFormItem(d.text.T("violation.charge.to"), a.Person),
+		widget.NewFormItem(d.text.T("violation.charge.recovered"), a.Date),
+	}, func() (func(context.Context) error, error) {
+		var pid *int64
+		if i := a.Person.SelectedIndex(); i > 0 {
+			pid = &people[i-1].ID
+		}
+		var on core.Date
+		if strings.TrimSpace(a.Date.Text) != "" {
+			var err error
+			if on, err = core.ParseDate("recovered", a.Date.Text); err != nil {
+				return nil, err
+			}
+		}
+		return func(ctx context.Context) error {
+			if _, err := d.env.Services.Tickets.ChargeBack(ctx, d.ID, pid); err != nil || pid == nil {
+				return err
+			}
+			_, err := d.env.Services.Tickets.MarkRecovered(ctx, d.ID, on)
+			return err
+		}, nil
+	})
 }
 
 // RecordAppeal asks for the appeal date and reason; the late fee stops from that day.

@@ -232,3 +232,24 @@ func TestDemoCoversTheStartScreen(t *testing.T) {
 		t.Errorf("today = %s", out)
 	}
 }
+
+func TestChargeBackAndRecovery(t *testing.T) {
+	h := newHarness(t)
+	h.ok("person", "add", "--name", "李娜")
+	h.ok("vehicle", "add", "--plate", "粤B6K2M8", "--owner-kind", "company")
+	h.ok("violation", "add", "--plate", "粤B6K2M8", "--occurred", "2026-03-01 09:00", "--place", "x", "--code", "1352", "--fine", "200", "--points", "3", "--driver", "李娜")
+	h.bad("violation", "edit", "1", "--recovered", "2026-03-20")
+	var v map[string]any
+	h.jsonOf(&v, "violation", "edit", "1", "--charge-to", "李娜")
+	if v["charge_back_name"] != "李娜" || v["recovered_on"] != nil {
+		t.Errorf("charged back: %v %v", v["charge_back_name"], v["recovered_on"])
+	}
+	h.jsonOf(&v, "violation", "edit", "1", "--recovered", "2026-03-20")
+	if v["recovered_on"] != "2026-03-20" {
+		t.Errorf("recovered_on = %v", v["recovered_on"])
+	}
+	h.jsonOf(&v, "violation", "edit", "1", "--charge-to", "")
+	if v["charge_back_to"] != nil || v["recovered_on"] != nil {
+		t.Errorf("cleared: %v %v", v["charge_back_to"], v["recovered_on"])
+	}
+}

@@ -16,6 +16,7 @@ type violationFlags struct {
 	decisionNumber, decided, received, recordNumber, driver, source    string
 	status, notes                                                      string
 	notified, extendedUntil, appealed, appealDecided                   string
+	chargeTo, recovered                                                string
 }
 
 func (e *env) bindViolationFlags(cmd *cobra.Command, f *violationFlags) {
@@ -40,6 +41,8 @@ func (e *env) bindViolationFlags(cmd *cobra.Command, f *violationFlags) {
 	fl.StringVar(&f.extendedUntil, "extended-until", "", e.t("handling deadline after an extension you obtained (up to 3 months)", "申请延期后的处理期限（最长 3 个月）"))
 	fl.StringVar(&f.appealed, "appealed", "", e.t("date an appeal, reconsideration or lawsuit started (no late fee accrues while pending)", "申诉、复议或诉讼开始日期（期间不计滞纳金）"))
 	fl.StringVar(&f.appealDecided, "appeal-decided", "", e.t("date the appeal was decided", "申诉结果日期"))
+	fl.StringVar(&f.chargeTo, "charge-to", "", e.t("recover the fine from this person (name or ID number; empty to clear)", "向此人追偿罚款（姓名或身份证号；留空取消）"))
+	fl.StringVar(&f.recovered, "recovered", "", e.t("date the charged-back fine was recovered", "追偿到账日期"))
 }
 
 func (e *env) applyViolationFlags(cmd *cobra.Command, f *violationFlags, v *core.Violation) error {
@@ -96,6 +99,9 @@ func (e *env) applyViolationFlags(cmd *cobra.Command, f *violationFlags, v *core
 	if ch("appeal-decided") {
 		v.AppealDecidedOn = errs.date("appeal_decided", f.appealDecided)
 	}
+	if ch("recovered") {
+		v.RecoveredOn = errs.date("recovered", f.recovered)
+	}
 	if err := errs.Err(); err != nil {
 		return err
 	}
@@ -105,6 +111,21 @@ func (e *env) applyViolationFlags(cmd *cobra.Command, f *violationFlags, v *core
 			return err
 		}
 		v.VehicleID = veh.ID
+	}
+	if ch("charge-to") {
+		if strings.TrimSpace(f.chargeTo) == "" {
+			v.ChargeBackTo, v.RecoveredOn = nil, core.Date{}
+		} else {
+			st, err := e.open()
+			if err != nil {
+				return err
+			}
+			p, err := core.ResolvePerson(e.ctx, st, "charge_back", f.chargeTo)
+			if err != nil {
+				return err
+			}
+			v.ChargeBackTo = &p.ID
+		}
 	}
 	if ch("driver") {
 		if strings.TrimSpace(f.driver) == "" {
