@@ -10,6 +10,8 @@
 package share
 
 import (
+	"ticketbook/core"
+
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -430,4 +432,14 @@ func checkText(name, s string, max int) error {
 		}
 	}
 	return nil
+}
+
+// VehicleOf is what Ticketbook shares of a recorded vehicle: queries need
+// only the last 6 characters of the engine number, so no more leaves.
+func VehicleOf(v core.Vehicle) Vehicle {
+	engine := v.Engine
+	if n := len(engine); n > 6 {
+		engine = engine[n-6:]
+	}
+	return Vehicle{PlateType: string(v.PlateType), Plate: v.Plate, VIN: v.VIN, Engine6: engine, Owner: v.OwnerName}
 }

@@ -21,13 +21,8 @@ const shareDays = 30
 
 // ShareVehicle makes a signed vehicle share and shows it.
 func ShareVehicle(env Env, v core.Vehicle) (string, error) {
-	engine := v.Engine
-	if n := len(engine); n > 6 {
-		engine = engine[n-6:]
-	}
 	now := env.Now()
-	payload, err := env.Services.Signer.Vehicle(share.Vehicle{PlateType: string(v.PlateType), Plate: v.Plate, VIN: v.VIN,
-		Engine6: engine, Owner: v.OwnerName}, now, now.Add(shareDays*24*time.Hour))
+	payload, err := env.Services.Signer.Vehicle(share.VehicleOf(v), now, now.Add(shareDays*24*time.Hour))
 	if err == nil {
 		showShare(env, v.Plate, payload)
 	}

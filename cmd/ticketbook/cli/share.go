@@ -79,12 +79,7 @@ func (e *env) shareCmd() *cobra.Command {
 				return err
 			}
 			now := e.now()
-			engine := v.Engine
-			if n := len(engine); n > 6 {
-				engine = engine[n-6:]
-			}
-			payload, err := s.Vehicle(share.Vehicle{PlateType: string(v.PlateType), Plate: v.Plate, VIN: v.VIN, Engine6: engine, Owner: v.OwnerName},
-				now, now.Add(time.Duration(days)*24*time.Hour))
+			payload, err := s.Vehicle(share.VehicleOf(v), now, now.Add(time.Duration(days)*24*time.Hour))
 			if err != nil {
 				return err
 			}
