@@ -70,8 +70,14 @@ type Photos interface {
 	Open(hash string) (io.ReadCloser, error)
 }
 
+// Tools runs the data commands (export, report, backup, import) exactly as
+// the command line does, so the window and scripts produce the same files;
+// it returns what the command printed.
+type Tools func(ctx context.Context, args ...string) (string, error)
+
 // Services bundles what cmd/ticketbook wires in.
 type Services struct {
+	Tools   Tools
 	Fleet   Fleet
 	Tickets Tickets
 	Photos  Photos

@@ -25,6 +25,7 @@ type Settings struct {
 	Region                      *widget.Entry
 	RegionError                 *widget.Label
 	Saved                       *widget.Label
+	Data                        *DataTools
 	content                     fyne.CanvasObject
 	// OnLook is called after the language or theme changed, so the shell can
 	// rebuild itself in the new language.
@@ -68,7 +69,8 @@ func NewSettings(env Env, prefs fyne.Preferences, dataPath string) *Settings {
 		widget.NewFormItem(tx.T("settings.data"), where),
 		widget.NewFormItem(tx.T("settings.provider"), provider),
 	)
-	s.content = container.NewVScroll(container.NewVBox(form, s.Saved))
+	s.Data = NewDataTools(env)
+	s.content = container.NewVScroll(container.NewVBox(form, s.Saved, widget.NewSeparator(), s.Data.Content()))
 	return s
 }
 

@@ -3,6 +3,9 @@
 package uitest
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -11,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"ticketbook/assets"
+	"ticketbook/cmd/ticketbook/cli"
 	"ticketbook/core/fleet"
 	"ticketbook/core/i18n"
 	"ticketbook/core/share"
@@ -59,6 +63,14 @@ func New(t testing.TB, lang i18n.Lang) *Fixture {
 			Tickets: f.Tickets,
 			Photos:  tickets.Photos{Service: f.Tickets, Blobs: storage.NewBlobs(filepath.Join(t.TempDir(), "attachments"))},
 			Signer:  share.Signer{Key: key, KeyID: "test"},
+			// The window's data tools are the command line's commands.
+			Tools: func(ctx context.Context, args ...string) (string, error) {
+				var out, errOut bytes.Buffer
+				if code := cli.Main(ctx, append(args, "--db", st.Path()), &out, &errOut, nil); code != cli.ExitOK {
+					return out.String(), errors.New(errOut.String())
+				}
+				return out.String(), nil
+			},
 		},
 		Now:  clock,
 		Open: func(target screens.Target) { f.Opened = append(f.Opened, target) },
