@@ -2,6 +2,7 @@ package tickets
 
 import (
 	"context"
+	"time"
 
 	"ticketbook/core"
 	"ticketbook/core/fleet"
@@ -140,4 +141,35 @@ func (s *Service) Today(ctx context.Context, asOf core.Date, lang string) (Today
 		}
 	}
 	return t, nil
+}
+
+// MonthFines is the fines of offences that happened in one month.
+type MonthFines struct {
+	Month   string   `json:"month"` // "2026-03"
+	FineFen core.Fen `json:"fine_fen"`
+	Count   int      `json:"count"`
+}
+
+// FinesByMonth totals the fines of the last n months up to and including
+// the month of asOf, oldest first, for the chart on Today and in the report.
+func (s *Service) FinesByMonth(ctx context.Context, asOf core.Date, n int) ([]MonthFines, error) {
+	end := time.Date(asOf.Year, asOf.Month, 1, 0, 0, 0, 0, time.Local)
+	start := end.AddDate(0, -(n - 1), 0)
+	vs, err := s.store.Violations().List(ctx, core.ViolationFilter{From: start, To: end.AddDate(0, 1, 0)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MonthFines, n)
+	index := map[string]int{}
+	for i := range out {
+		out[i].Month = start.AddDate(0, i, 0).Format("2006-01")
+		index[out[i].Month] = i
+	}
+	for _, v := range vs {
+		if i, ok := index[v.OccurredAt.Local().Format("2006-01")]; ok && v.Status != core.StatusAppealUpheld {
+			out[i].FineFen += v.FineFen
+			out[i].Count++
+		}
+	}
+	return out, nil
 }

@@ -58,6 +58,7 @@ type Tickets interface {
 	Payments(ctx context.Context, f core.PaymentFilter) ([]tickets.PaymentView, error)
 	History(ctx context.Context, id int64) ([]core.Change, error)
 	Today(ctx context.Context, asOf core.Date, lang string) (tickets.Today, error)
+	FinesByMonth(ctx context.Context, asOf core.Date, n int) ([]tickets.MonthFines, error)
 	// Standing is a person's 12-point standing; ok is false without a first-issued date.
 	Standing(ctx context.Context, personID int64, asOf core.Date) (st rules.Standing, ok bool, err error)
 	SettingsMap(ctx context.Context) (map[string]string, error)

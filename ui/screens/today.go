@@ -1,12 +1,18 @@
 package screens
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/png"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"ticketbook/core"
+	"ticketbook/core/report"
 	"ticketbook/core/tickets"
 )
 
@@ -19,7 +25,9 @@ type Today struct {
 	Sync    *widget.Label
 	Summary *widget.Label
 	// Rows are the action rows as shown, for tests: section, text, target.
-	Rows    []TodayRow
+	Rows []TodayRow
+	// Chart is the fines of the last 12 months, drawn like the monthly report's.
+	Chart   *canvas.Image
 	list    *fyne.Container
 	content fyne.CanvasObject
 	last    tickets.Today
@@ -40,8 +48,11 @@ func NewToday(env Env) *Today {
 	s.Sync = widget.NewLabel(env.Text.T("today.offline"))
 	s.Sync.Importance = widget.LowImportance
 	s.list = container.NewVBox()
+	s.Chart = canvas.NewImageFromImage(nil)
+	s.Chart.FillMode = canvas.ImageFillContain
+	s.Chart.SetMinSize(fyne.NewSize(420, 150))
 	refresh := widget.NewButton(env.Text.T("action.refresh"), s.Refresh)
-	header := container.NewBorder(nil, nil, nil, refresh, container.NewVBox(s.Totals, s.Summary, s.Sync))
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(s.Chart, refresh), container.NewVBox(s.Totals, s.Summary, s.Sync))
 	s.content = container.NewBorder(header, nil, nil, nil, container.NewVScroll(s.list))
 	return s
 }
@@ -56,7 +67,14 @@ func (s *Today) Refresh() {
 	lang := string(s.env.Text.Lang)
 	s.env.Run(func() func() {
 		t, err := s.env.Services.Tickets.Today(s.env.Ctx(), asOf, lang)
-		return func() { s.Apply(t, err) }
+		chart := s.chart(asOf)
+		return func() {
+			if chart != nil {
+				s.Chart.Image = chart
+				s.Chart.Refresh()
+			}
+			s.Apply(t, err)
+		}
 	})
 }
 
@@ -135,4 +153,25 @@ func Urgent(t tickets.Today) (overdue, dueSoon int) {
 		}
 	}
 	return overdue, dueSoon
+}
+
+// chart draws the fines per month; a failure only leaves the chart empty.
+func (s *Today) chart(asOf core.Date) image.Image {
+	months, err := s.env.Services.Tickets.FinesByMonth(s.env.Ctx(), asOf, 12)
+	if err != nil {
+		return nil
+	}
+	totals := make([]report.MonthTotal, len(months))
+	for i, m := range months {
+		totals[i] = report.MonthTotal{Month: m.Month, FineFen: m.FineFen, Count: m.Count}
+	}
+	b, err := report.FinesChartPNG(totals)
+	if err != nil {
+		return nil
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil
+	}
+	return img
 }

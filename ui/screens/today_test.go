@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"ticketbook/core"
 	"ticketbook/core/demo"
 	"ticketbook/core/i18n"
 	"ticketbook/core/tickets"
@@ -25,6 +26,17 @@ func TestTodayShowsWhatNeedsActionAndOpensIt(t *testing.T) {
 	f.Window.SetContent(s.Content())
 	s.Refresh()
 
+	if s.Chart.Image == nil {
+		t.Error("no fines chart on Today")
+	}
+	months, err := f.Tickets.FinesByMonth(t.Context(), core.DateOf(uitest.Now), 12)
+	var total core.Fen
+	for _, m := range months {
+		total += m.FineFen
+	}
+	if err != nil || len(months) != 12 || total == 0 || months[11].Month != "2026-03" {
+		t.Errorf("fines by month = %+v %v", months, err)
+	}
 	if !strings.Contains(s.Totals.Text, "late fees") || loaded.LateFeesFen == 0 {
 		t.Errorf("totals = %q", s.Totals.Text)
 	}
