@@ -4,54 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"ticketbook/core/field"
 )
 
-// bkMain is Main with the backup, restore and import commands added when
-// the root does not have them yet, so these tests run before and after the
-// commands are registered in rootCmd.
+// bkMain runs the command line as main does.
 func bkMain(args []string, stdout, stderr *bytes.Buffer) int {
-	ctx := context.Background()
-	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, loc: time.Local, now: time.Now}
-	e.lang, e.langChosen = langFromArgs(args)
-	root := e.rootCmd(nil)
-	have := map[string]bool{}
-	for _, c := range root.Commands() {
-		have[c.Name()] = true
-	}
-	if !have["backup"] {
-		root.AddCommand(e.backupCmd())
-	}
-	if !have["restore"] {
-		root.AddCommand(e.restoreCmd())
-	}
-	if !have["import"] {
-		root.AddCommand(e.importCmd())
-	}
-	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
-	if e.store != nil {
-		if cerr := e.store.Close(); err == nil && cerr != nil {
-			err = cerr
-		}
-	}
-	if err == nil {
-		return ExitOK
-	}
-	fmt.Fprintln(stderr, e.t("error: ", "错误：")+oneLine(field.Localize(err, string(e.lang))))
-	if isBadUse(err) {
-		return ExitBadUse
-	}
-	return ExitFailure
+	return Main(context.Background(), args, stdout, stderr, nil)
 }
 
 type bkHarness struct {

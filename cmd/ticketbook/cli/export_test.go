@@ -12,56 +12,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
 	"github.com/xuri/excelize/v2"
 
-	"ticketbook/core/field"
 	"ticketbook/core/report"
 	"ticketbook/core/scan"
 )
 
-// withReportCmds adds export, report and receipts to a root that does not
-// have them yet, so these tests run before and after main.go registers them.
-func withReportCmds(e *env, root *cobra.Command) {
-	have := map[string]bool{}
-	for _, c := range root.Commands() {
-		have[c.Name()] = true
-	}
-	for _, c := range []*cobra.Command{e.exportCmd(), e.reportCmd(), e.receiptsCmd()} {
-		if !have[c.Name()] {
-			root.AddCommand(c)
-		}
-	}
-}
-
-// xrun is harness.run through a root with the report commands; the exit
-// code mapping is Main's.
+// xrun is harness.run (the report commands are registered in main).
 func (h *harness) xrun(args ...string) (string, string, int) {
 	h.t.Helper()
-	var out, errb bytes.Buffer
-	args = append(args, "--db", h.db)
-	e := &env{ctx: context.Background(), stdout: &out, stderr: &errb, loc: time.Local, now: time.Now}
-	e.lang, e.langChosen = langFromArgs(args)
-	root := e.rootCmd(nil)
-	withReportCmds(e, root)
-	root.SetArgs(args)
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	err := root.ExecuteContext(context.Background())
-	if e.store != nil {
-		if cerr := e.store.Close(); err == nil && cerr != nil {
-			err = cerr
-		}
-	}
-	code := ExitOK
-	if err != nil {
-		errb.WriteString(e.t("error: ", "错误：") + oneLine(field.Localize(err, string(e.lang))) + "\n")
-		code = ExitFailure
-		if isBadUse(err) {
-			code = ExitBadUse
-		}
-	}
-	return out.String(), errb.String(), code
+	return h.run(args...)
 }
 
 func (h *harness) xok(args ...string) string {
