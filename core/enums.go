@@ -166,6 +166,17 @@ func ParseViolationStatus(s string) (ViolationStatus, error) {
 func (s ViolationStatus) Name(lang string) string { return violationStatuses.name(string(s), lang) }
 func ViolationStatuses() []string                 { return violationStatuses.codes() }
 
+// OpenStatuses are the statuses of tickets that still need something.
+func OpenStatuses() []ViolationStatus {
+	var out []ViolationStatus
+	for _, c := range violationStatuses.choices {
+		if s := ViolationStatus(c.code); s.Open() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Open reports whether the ticket still needs something from the user.
 func (s ViolationStatus) Open() bool {
 	switch s {

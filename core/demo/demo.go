@@ -7,8 +7,6 @@ package demo
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -94,12 +92,6 @@ func (s *seeder) anniversary(year, daysAgo int) core.Date {
 
 func ptr[T any](v T) *T { return &v }
 
-func key() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // decision makes a 16-digit decision number with a valid check digit
 // (digits 7-15 as an integer, mod 7).
 func decision(region string, serial int) string {
@@ -171,6 +163,6 @@ func (s *seeder) run() {
 		DecisionNumber: decision("440300", 87001), DecidedOn: s.day(-66), ReceivedOn: s.day(-65), DriverID: &boss})
 	if s.err == nil {
 		_, s.err = s.t.RecordPayment(s.ctx, core.Payment{ViolationID: paid, FineFen: 20000, Method: core.PayAlipay,
-			PaidAt: ptr(s.at(-60, 20, 12).UTC()), ReceiptNumber: "440300-2026-0012345", IdempotencyKey: key()})
+			PaidAt: ptr(s.at(-60, 20, 12).UTC()), ReceiptNumber: "440300-2026-0012345", IdempotencyKey: core.NewIdempotencyKey()})
 	}
 }

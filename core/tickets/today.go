@@ -39,16 +39,6 @@ type Today struct {
 	PointsAtRisk int      `json:"points_at_risk"` // points of open records not yet decided
 }
 
-func openStatuses() []core.ViolationStatus {
-	var out []core.ViolationStatus
-	for _, s := range core.ViolationStatuses() {
-		if core.ViolationStatus(s).Open() {
-			out = append(out, core.ViolationStatus(s))
-		}
-	}
-	return out
-}
-
 // Today gathers the start screen as of a date.
 func (s *Service) Today(ctx context.Context, asOf core.Date, lang string) (Today, error) {
 	t := Today{AsOf: asOf}
@@ -56,7 +46,7 @@ func (s *Service) Today(ctx context.Context, asOf core.Date, lang string) (Today
 	if err != nil {
 		return t, err
 	}
-	views, err := s.Views(ctx, core.ViolationFilter{Statuses: openStatuses()})
+	views, err := s.Views(ctx, core.ViolationFilter{Statuses: core.OpenStatuses()})
 	if err != nil {
 		return t, err
 	}

@@ -139,12 +139,9 @@ func km(n *int64) string {
 // Load reads what the screen shows; it does no UI work.
 func (s *Custody) Load(ctx context.Context, f core.CustodyFilter) (CustodyData, error) {
 	var d CustodyData
-	var err error
 	fleet := s.env.Services.Fleet
-	if d.Vehicles, err = fleet.ListVehicles(ctx, core.VehicleFilter{IncludeArchived: true}); err != nil {
-		return d, err
-	}
-	if d.People, err = fleet.ListPeople(ctx, core.PersonFilter{}); err != nil {
+	var err error
+	if d.Vehicles, d.People, err = loadRoster(ctx, fleet); err != nil {
 		return d, err
 	}
 	if d.Rows, err = fleet.ListCustody(ctx, f); err != nil {
@@ -167,14 +164,8 @@ func (s *Custody) Apply(d CustodyData, err error) {
 		return
 	}
 	s.data = d
-	s.plates, s.names = map[int64]string{}, map[int64]string{}
+	s.plates, s.names = rosterNames(d.Vehicles, d.People)
 	s.choices = d.Vehicles
-	for _, v := range d.Vehicles {
-		s.plates[v.ID] = v.Plate
-	}
-	for _, p := range d.People {
-		s.names[p.ID] = p.Name
-	}
 	options := append([]string{s.env.Text.T("custody.all_vehicles")}, vehicleLabels(s.choices)...)
 	chosen := slices.IndexFunc(s.choices, func(v core.Vehicle) bool { return v.ID == s.filter }) + 1
 	setOptionsQuietly(s.Vehicle, options, chosen)

@@ -536,3 +536,26 @@ func setOptionsQuietly(sel *widget.Select, options []string, index int) {
 	}
 	sel.OnChanged = on
 }
+
+// loadRoster reads every vehicle (archived too: old records name them) and
+// person, which the fleet screens need to name their rows and fill pickers.
+func loadRoster(ctx context.Context, fleet Fleet) ([]core.Vehicle, []core.Person, error) {
+	vs, err := fleet.ListVehicles(ctx, core.VehicleFilter{IncludeArchived: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	ps, err := fleet.ListPeople(ctx, core.PersonFilter{})
+	return vs, ps, err
+}
+
+// rosterNames maps ids to the plate or name shown for them.
+func rosterNames(vs []core.Vehicle, ps []core.Person) (plates, names map[int64]string) {
+	plates, names = make(map[int64]string, len(vs)), make(map[int64]string, len(ps))
+	for _, v := range vs {
+		plates[v.ID] = v.Plate
+	}
+	for _, p := range ps {
+		names[p.ID] = p.Name
+	}
+	return plates, names
+}

@@ -129,12 +129,9 @@ func (s *Registrations) reminderText(row int) string {
 // Load reads the registrations and which of them can go; it does no UI work.
 func (s *Registrations) Load(ctx context.Context) (RegistrationData, error) {
 	var d RegistrationData
-	var err error
 	fleet := s.env.Services.Fleet
-	if d.Vehicles, err = fleet.ListVehicles(ctx, core.VehicleFilter{IncludeArchived: true}); err != nil {
-		return d, err
-	}
-	if d.People, err = fleet.ListPeople(ctx, core.PersonFilter{}); err != nil {
+	var err error
+	if d.Vehicles, d.People, err = loadRoster(ctx, fleet); err != nil {
 		return d, err
 	}
 	if d.Rows, err = fleet.ListRegistrations(ctx, core.RegistrationFilter{}); err != nil {
@@ -151,13 +148,8 @@ func (s *Registrations) Apply(d RegistrationData, err error) {
 		return
 	}
 	s.data = d
-	s.plates, s.names, s.reminders = map[int64]string{}, map[int64]string{}, map[int64]rules.CancelReminder{}
-	for _, v := range d.Vehicles {
-		s.plates[v.ID] = v.Plate
-	}
-	for _, p := range d.People {
-		s.names[p.ID] = p.Name
-	}
+	s.plates, s.names = rosterNames(d.Vehicles, d.People)
+	s.reminders = map[int64]rules.CancelReminder{}
 	for _, r := range d.Reminders {
 		s.reminders[r.RegistrationID] = r
 	}

@@ -272,11 +272,8 @@ func (s *Scan) addCode(file string, c scan.Code) {
 	}
 	switch c.Kind {
 	case scan.KindDecisionNumber:
-		if c.Fields["check"] != "ok" {
-			d, err := parseDecision(c.Text)
-			if err == nil && d != nil {
-				note(t.Pick(d.En, d.Zh), widget.WarningImportance)
-			}
+		if w := (core.Violation{DecisionNumber: c.Text}).Warnings(); len(w) > 0 {
+			note(t.Pick(w[0].En, w[0].Zh), widget.WarningImportance)
 		}
 		action("fill", t.T("scan.fill"), func() { s.fillDecision(c.Text) })
 	case scan.KindVehicleShare, scan.KindHandoverSlip, scan.KindPersonInvite:
@@ -309,23 +306,13 @@ func (s *Scan) addCode(file string, c scan.Code) {
 	s.results.Add(widget.NewCard("", "", box))
 }
 
-// parseDecision returns the decision number's warning, if it has one.
-func parseDecision(text string) (*field.Error, error) {
-	v := core.Violation{DecisionNumber: text}
-	ws := v.Warnings()
-	if len(ws) == 0 {
-		return nil, nil
-	}
-	return ws[0], nil
-}
-
 // fillDecision writes a scanned decision number into an open violation that
 // has none yet, which the user picks.
 func (s *Scan) fillDecision(number string) {
 	t := s.env.Text
 	lang := string(t.Lang)
 	s.env.Run(func() func() {
-		vs, err := s.env.Services.Tickets.Assess(s.env.Ctx(), core.ViolationFilter{Statuses: openViolationStatuses()}, s.env.Today(), lang)
+		vs, err := s.env.Services.Tickets.Assess(s.env.Ctx(), core.ViolationFilter{Statuses: core.OpenStatuses()}, s.env.Today(), lang)
 		return func() {
 			if err != nil {
 				s.env.Present(err)
@@ -507,16 +494,6 @@ func (s *Scan) addInvited(inv share.Invite) {
 			s.Status.SetText(s.env.Text.T("scan.person_added", p.Name))
 		}
 	})
-}
-
-func openViolationStatuses() []core.ViolationStatus {
-	var out []core.ViolationStatus
-	for _, c := range core.ViolationStatuses() {
-		if core.ViolationStatus(c).Open() {
-			out = append(out, core.ViolationStatus(c))
-		}
-	}
-	return out
 }
 
 func storageFilter() storage.FileFilter {

@@ -508,7 +508,7 @@ func (d *ViolationDetail) RecordPayment() *ViolationAction {
 		widget.NewFormItem(d.text.T("violation.pay.late_fee"), a.LateFee),
 	}, func() (func(context.Context) error, error) {
 		p := core.Payment{ViolationID: d.ID, Method: core.PayMethod(core.PayMethods()[a.Method.SelectedIndex()]),
-			ReceiptNumber: strings.TrimSpace(a.Receipt.Text), IdempotencyKey: violationPaymentKey(), State: core.PayConfirmed}
+			ReceiptNumber: strings.TrimSpace(a.Receipt.Text), IdempotencyKey: core.NewIdempotencyKey(), State: core.PayConfirmed}
 		var errs field.Errors
 		paidAt, err := core.ParseLocalTime("paid_at", a.PaidAt.Text, time.Local)
 		errs.Add("paid_at", err)

@@ -2,8 +2,6 @@ package screens
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -574,7 +572,7 @@ func (s *Violations) PaySelected() *ViolationAction {
 				return err
 			}
 			_, err = t.RecordPayment(ctx, core.Payment{ViolationID: id, FineFen: as.FineFen, LateFeeFen: as.LateFeeFen,
-				Method: method, IdempotencyKey: violationPaymentKey(), State: core.PayConfirmed})
+				Method: method, IdempotencyKey: core.NewIdempotencyKey(), State: core.PayConfirmed})
 			return err
 		}, nil
 	})
@@ -625,14 +623,6 @@ func violationMethodSelect(lang string) *widget.Select {
 	m := widget.NewSelect(names(core.PayMethods(), func(c string) string { return core.PayMethod(c).Name(lang) }), nil)
 	m.SetSelectedIndex(0)
 	return m
-}
-
-// violationPaymentKey is a fresh idempotency key: the provider uses it to
-// never book one payment twice, so it must not repeat.
-func violationPaymentKey() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b) // never fails since Go 1.24
-	return hex.EncodeToString(b)
 }
 
 // NewViolation opens the add-violation form.

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 
@@ -40,7 +38,7 @@ func (e *env) paymentAdd() *cobra.Command {
 				return err
 			}
 			var errs fieldErrors
-			p := core.Payment{ViolationID: id, Method: core.PayMethod(method), ReceiptNumber: receipt, FineFen: v.FineFen, IdempotencyKey: newKey()}
+			p := core.Payment{ViolationID: id, Method: core.PayMethod(method), ReceiptNumber: receipt, FineFen: v.FineFen, IdempotencyKey: core.NewIdempotencyKey()}
 			if fine != "" {
 				p.FineFen = errs.yuan("fine_part", fine)
 			}
@@ -78,15 +76,6 @@ func (e *env) paymentAdd() *cobra.Command {
 	fl.StringVar(&receipt, "receipt", "", e.t("receipt number", "票据号"))
 	e.addJSON(cmd)
 	return cmd
-}
-
-// newKey makes an idempotency key: random, so two desktops never collide.
-func newKey() string {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
-	}
-	return hex.EncodeToString(b)
 }
 
 func (e *env) paymentList() *cobra.Command {

@@ -60,6 +60,20 @@ func (e *env) shareCmd() *cobra.Command {
 		}
 		return nil
 	}
+	// issue signs with this install's key, valid from now for --days, and
+	// writes the code to --out.
+	issue := func(sign func(s share.Signer, now, expires time.Time) (string, error)) error {
+		s, err := e.signer()
+		if err != nil {
+			return err
+		}
+		now := e.now()
+		payload, err := sign(s, now, now.Add(time.Duration(days)*24*time.Hour))
+		if err != nil {
+			return err
+		}
+		return e.writeShare(payload, out, s.Key.Public().(ed25519.PublicKey))
+	}
 
 	var plate, plateType string
 	vehicle := &cobra.Command{
@@ -74,16 +88,9 @@ func (e *env) shareCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s, err := e.signer()
-			if err != nil {
-				return err
-			}
-			now := e.now()
-			payload, err := s.Vehicle(share.VehicleOf(v), now, now.Add(time.Duration(days)*24*time.Hour))
-			if err != nil {
-				return err
-			}
-			return e.writeShare(payload, out, s.Key.Public().(ed25519.PublicKey))
+			return issue(func(s share.Signer, now, expires time.Time) (string, error) {
+				return s.Vehicle(share.VehicleOf(v), now, expires)
+			})
 		},
 	}
 	vehicle.Flags().StringVar(&plate, "plate", "", e.t("plate of the vehicle", "车辆号牌"))
@@ -103,16 +110,9 @@ func (e *env) shareCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s, err := e.signer()
-			if err != nil {
-				return err
-			}
-			now := e.now()
-			payload, err := s.Invite(share.Invite{Name: p.Name, Role: string(p.Role), LicenceClass: p.LicenceClass}, now, now.Add(time.Duration(days)*24*time.Hour))
-			if err != nil {
-				return err
-			}
-			return e.writeShare(payload, out, s.Key.Public().(ed25519.PublicKey))
+			return issue(func(s share.Signer, now, expires time.Time) (string, error) {
+				return s.Invite(share.Invite{Name: p.Name, Role: string(p.Role), LicenceClass: p.LicenceClass}, now, expires)
+			})
 		},
 	}
 	invite.Flags().StringVar(&name, "name", "", e.t("the person: name or ID number", "人员：姓名或身份证号"))
@@ -131,17 +131,9 @@ func (e *env) shareCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s, err := e.signer()
-			if err != nil {
-				return err
-			}
-			now := e.now()
-			payload, err := s.Handover(share.Handover{Plate: v.Plate, Person: p.Name, TimeOut: now, Odometer: odometer, Purpose: purpose},
-				now, now.Add(time.Duration(days)*24*time.Hour))
-			if err != nil {
-				return err
-			}
-			return e.writeShare(payload, out, s.Key.Public().(ed25519.PublicKey))
+			return issue(func(s share.Signer, now, expires time.Time) (string, error) {
+				return s.Handover(share.Handover{Plate: v.Plate, Person: p.Name, TimeOut: now, Odometer: odometer, Purpose: purpose}, now, expires)
+			})
 		},
 	}
 	handover.Flags().StringVar(&hPlate, "plate", "", e.t("plate of the vehicle", "车辆号牌"))

@@ -227,11 +227,7 @@ func (e *env) violationList() *cobra.Command {
 				f.Statuses = append(f.Statuses, parsed)
 			}
 			if open {
-				for _, s := range core.ViolationStatuses() {
-					if core.ViolationStatus(s).Open() {
-						f.Statuses = append(f.Statuses, core.ViolationStatus(s))
-					}
-				}
+				f.Statuses = append(f.Statuses, core.OpenStatuses()...)
 			}
 			if err := errs.Err(); err != nil {
 				return err
