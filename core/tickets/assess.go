@@ -14,6 +14,9 @@ import (
 const (
 	SettingConvention = "late_fee_convention"
 	SettingRegion     = "region"
+	// SettingOfficialHosts are the payment hosts a scanned link may point to
+	// without a scam warning (comma-separated).
+	SettingOfficialHosts = "official_hosts"
 )
 
 // Blocker is one reason a violation cannot be handled online, as printed.

@@ -31,6 +31,33 @@ var SettingDefs = []SettingDef{
 			}
 			return s, nil
 		}},
+	{SettingOfficialHosts, "",
+		"payment hosts a scanned link may point to without a scam warning, comma-separated (e.g. the provider's pay host)",
+		"扫码得到的缴款链接可信的域名，逗号分隔（如服务商的缴款域名）；其他域名会提示可能是诈骗",
+		func(s string) (string, error) {
+			var hosts []string
+			for _, h := range strings.Split(s, ",") {
+				h = strings.ToLower(strings.TrimSpace(h))
+				if h == "" {
+					continue
+				}
+				if strings.ContainsAny(h, "/: ") || !strings.Contains(h, ".") {
+					return "", field.New("official_hosts", "host_format", fmt.Sprintf("%q is not a host name such as pay.example.gov.cn", h),
+						fmt.Sprintf("“%s”不是域名，应为 pay.example.gov.cn 这样的格式", h))
+				}
+				hosts = append(hosts, h)
+			}
+			return strings.Join(hosts, ","), nil
+		}},
+}
+
+// OfficialHosts is the setting as a list, for the scanner's scam check.
+func (s *Service) OfficialHosts(ctx context.Context) ([]string, error) {
+	v, _, err := s.store.Settings().Get(ctx, SettingOfficialHosts)
+	if err != nil || v == "" {
+		return nil, err
+	}
+	return strings.Split(v, ","), nil
 }
 
 // SettingsMap is every setting with its stored value or default.

@@ -100,10 +100,19 @@ func (s *Scan) paste() {
 		s.ScanURIs([]fyne.URI{u})
 		return
 	}
-	kind, fields := scan.Classify(text, nil)
-	s.results.RemoveAll()
-	s.Items = nil
-	s.addCode("clipboard", scan.Code{Format: "TEXT", Text: text, Kind: kind, Fields: fields})
+	s.env.Run(func() func() {
+		hosts, err := s.env.Services.Tickets.OfficialHosts(s.env.Ctx())
+		kind, fields := scan.Classify(text, hosts)
+		return func() {
+			if err != nil {
+				s.env.Present(err)
+				return
+			}
+			s.results.RemoveAll()
+			s.Items = nil
+			s.addCode("clipboard", scan.Code{Format: "TEXT", Text: text, Kind: kind, Fields: fields})
+		}
+	})
 }
 
 // ScanURIs reads files (from the file dialog or dropped on the window).
@@ -132,11 +141,15 @@ func (s *Scan) ScanSources(srcs []ScanSource) {
 	var out []scanned
 	widgets.RunWithProgress(s.env.Window, widgets.Runner(s.env.Run), s.env.Text.T("scan.progress"), s.env.Text.T("form.cancel"),
 		func(ctx context.Context, report func(int, int)) error {
+			hosts, err := s.env.Services.Tickets.OfficialHosts(ctx)
+			if err != nil {
+				return err
+			}
 			for i, src := range srcs {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				out = append(out, readOne(ctx, src))
+				out = append(out, readOne(ctx, src, hosts))
 				report(i+1, len(srcs))
 			}
 			return nil
@@ -148,7 +161,7 @@ func (s *Scan) ScanSources(srcs []ScanSource) {
 		})
 }
 
-func readOne(ctx context.Context, src ScanSource) scanned {
+func readOne(ctx context.Context, src ScanSource, officialHosts []string) scanned {
 	r, err := src.Open()
 	if err != nil {
 		return scanned{src: src, err: err}
@@ -158,7 +171,7 @@ func readOne(ctx context.Context, src ScanSource) scanned {
 	if err != nil {
 		return scanned{src: src, err: err}
 	}
-	res, err := scan.Decode(ctx, bytes.NewReader(data), scan.Options{})
+	res, err := scan.Decode(ctx, bytes.NewReader(data), scan.Options{OfficialHosts: officialHosts})
 	if err != nil {
 		return scanned{src: src, err: err}
 	}

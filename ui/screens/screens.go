@@ -63,6 +63,7 @@ type Tickets interface {
 	Standing(ctx context.Context, personID int64, asOf core.Date) (st rules.Standing, ok bool, err error)
 	SettingsMap(ctx context.Context) (map[string]string, error)
 	SetSetting(ctx context.Context, key, value string) (string, error)
+	OfficialHosts(ctx context.Context) ([]string, error)
 }
 
 // Photos stores and reads violation photos.

@@ -139,13 +139,10 @@ func (e *env) printScans(rs []scanned) {
 // officialHosts are the payment hosts a link may point to without a warning:
 // the configured provider's (none until a provider is set).
 func (e *env) officialHosts() []string {
-	st, err := e.open()
+	svc, err := e.tickets()
 	if err != nil {
 		return nil
 	}
-	v, ok, err := st.Settings().Get(e.ctx, "official_hosts")
-	if err != nil || !ok || v == "" {
-		return nil
-	}
-	return strings.Split(v, ",")
+	hosts, _ := svc.OfficialHosts(e.ctx)
+	return hosts
 }

@@ -70,3 +70,30 @@ func TestScanExitCodesAndFolders(t *testing.T) {
 	}
 	h.bad("scan")
 }
+
+func TestOfficialHostsSilenceTheScamWarning(t *testing.T) {
+	h := newHarness(t)
+	dir := t.TempDir()
+	link := filepath.Join(dir, "pay.png")
+	png, err := share.PNG("https://pay.example.gov.cn/fine?id=1", 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(link, png, 0o600)
+	scanWarning := func() string {
+		stdout, _, _ := h.run("scan", "--json", link)
+		var res []scanned
+		if err := json.Unmarshal([]byte(stdout), &res); err != nil || len(res) != 1 || len(res[0].Codes) != 1 {
+			t.Fatalf("scan: %v %s", err, stdout)
+		}
+		return res[0].Codes[0].Fields["scam_warning"]
+	}
+	if scanWarning() != "true" {
+		t.Error("a link to an unconfigured host must be flagged")
+	}
+	h.bad("settings", "set", "official_hosts", "https://x/")
+	h.ok("settings", "set", "official_hosts", "example.gov.cn, other.cn")
+	if w := scanWarning(); w == "true" {
+		t.Error("a link to the configured provider's host is still flagged")
+	}
+}
