@@ -85,10 +85,12 @@ type Registration struct {
 	Cancelled Date      `json:"cancelled"`
 	// OfficialQR keeps a scanned official-app code as an opaque string: its
 	// format is not public and must never be parsed or forged.
-	OfficialQR string    `json:"-"`
-	Notes      string    `json:"notes,omitempty"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	OfficialQR string `json:"-"`
+	// ProviderRef is the provider's id of the application once sent.
+	ProviderRef string    `json:"provider_ref,omitempty"`
+	Notes       string    `json:"notes,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 func (r *Registration) Normalize() error {

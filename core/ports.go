@@ -91,6 +91,9 @@ type ViolationRepo interface {
 	Insert(ctx context.Context, v *Violation) error // also stores Photos links
 	Update(ctx context.Context, v *Violation) error // replaces Photos links
 	Get(ctx context.Context, id int64) (Violation, error)
+	// FindByNumbers returns the violations with this record number or this
+	// decision number (an empty number matches nothing).
+	FindByNumbers(ctx context.Context, record, decision string) ([]Violation, error)
 	List(ctx context.Context, f ViolationFilter) ([]Violation, error) // newest OccurredAt first
 	Count(ctx context.Context, f ViolationFilter) (int, error)
 	// PointRecords returns the driver's records that can count toward their
@@ -149,6 +152,8 @@ type Repos interface {
 	Payments() PaymentRepo
 	Settings() SettingsRepo
 	Changes() ChangeRepo
+	Outbox() OutboxRepo
+	Sync() SyncRepo
 }
 
 // Store is the whole database. InTx runs fn in one write transaction: it all

@@ -184,8 +184,13 @@ type Payment struct {
 	ReceiptNumber  string     `json:"receipt_number,omitempty"`
 	IdempotencyKey string     `json:"idempotency_key"`
 	State          PayState   `json:"state"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
+	// ProviderRef is the provider's payment id once it accepted it.
+	ProviderRef string `json:"provider_ref,omitempty"`
+	// Elsewhere marks a payment the provider reports was made outside this
+	// desktop (the official app, a bank counter, another computer).
+	Elsewhere bool      `json:"made_elsewhere"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // TotalFen is what leaves the payer's account.

@@ -76,11 +76,11 @@ func (r custodyRepo) List(ctx context.Context, f core.CustodyFilter) ([]core.Cus
 type registrationRepo struct{ handle }
 
 const registrationCols = `id, vehicle_id, person_id, method, status, applied, approved, cancelled, official_qr,
-	notes, created_at, updated_at`
+	provider_ref, notes, created_at, updated_at`
 
 func scanRegistration(s scanner) (g core.Registration, err error) {
 	err = s.Scan(&g.ID, &g.VehicleID, &g.PersonID, &g.Method, &g.Status, dateCol{&g.Applied}, dateCol{&g.Approved},
-		dateCol{&g.Cancelled}, &g.OfficialQR, &g.Notes, tsCol{&g.CreatedAt}, tsCol{&g.UpdatedAt})
+		dateCol{&g.Cancelled}, &g.OfficialQR, &g.ProviderRef, &g.Notes, tsCol{&g.CreatedAt}, tsCol{&g.UpdatedAt})
 	return g, err
 }
 
@@ -89,9 +89,9 @@ func (r registrationRepo) Insert(ctx context.Context, g *core.Registration) erro
 	var id int64
 	err := r.write(ctx, func(q queryer) (err error) {
 		id, err = insertID(ctx, q, `INSERT INTO registrations (`+registrationCols+`)
-			VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			g.VehicleID, g.PersonID, g.Method, g.Status, date(g.Applied), date(g.Approved), date(g.Cancelled),
-			g.OfficialQR, g.Notes, ts(t), ts(t))
+			g.OfficialQR, g.ProviderRef, g.Notes, ts(t), ts(t))
 		return mapErr(ctx, q, err, nil, ref{vehicleE, &g.VehicleID}, ref{personE, &g.PersonID})
 	})
 	if err == nil {
@@ -104,9 +104,9 @@ func (r registrationRepo) Update(ctx context.Context, g *core.Registration) erro
 	t := now()
 	err := r.write(ctx, func(q queryer) error {
 		res, err := q.ExecContext(ctx, `UPDATE registrations SET vehicle_id = ?, person_id = ?, method = ?, status = ?,
-			applied = ?, approved = ?, cancelled = ?, official_qr = ?, notes = ?, updated_at = ? WHERE id = ?`,
+			applied = ?, approved = ?, cancelled = ?, official_qr = ?, provider_ref = ?, notes = ?, updated_at = ? WHERE id = ?`,
 			g.VehicleID, g.PersonID, g.Method, g.Status, date(g.Applied), date(g.Approved), date(g.Cancelled),
-			g.OfficialQR, g.Notes, ts(t), g.ID)
+			g.OfficialQR, g.ProviderRef, g.Notes, ts(t), g.ID)
 		if err != nil {
 			return mapErr(ctx, q, err, nil, ref{vehicleE, &g.VehicleID}, ref{personE, &g.PersonID})
 		}

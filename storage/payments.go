@@ -10,11 +10,11 @@ import (
 type paymentRepo struct{ handle }
 
 const paymentCols = `id, violation_id, fine_fen, late_fee_fen, method, paid_at, receipt_number, idempotency_key,
-	state, created_at, updated_at`
+	state, provider_ref, elsewhere, created_at, updated_at`
 
 func scanPayment(s scanner) (p core.Payment, err error) {
 	err = s.Scan(&p.ID, &p.ViolationID, &p.FineFen, &p.LateFeeFen, &p.Method, tsPtrCol{&p.PaidAt}, &p.ReceiptNumber,
-		&p.IdempotencyKey, &p.State, tsCol{&p.CreatedAt}, tsCol{&p.UpdatedAt})
+		&p.IdempotencyKey, &p.State, &p.ProviderRef, &p.Elsewhere, tsCol{&p.CreatedAt}, tsCol{&p.UpdatedAt})
 	return p, err
 }
 
@@ -33,9 +33,9 @@ func (r paymentRepo) Insert(ctx context.Context, p *core.Payment) error {
 	t := now()
 	var id int64
 	err := r.write(ctx, func(q queryer) (err error) {
-		id, err = insertID(ctx, q, `INSERT INTO payments (`+paymentCols+`) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, err = insertID(ctx, q, `INSERT INTO payments (`+paymentCols+`) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.ViolationID, p.FineFen, p.LateFeeFen, p.Method, tsPtr(p.PaidAt), p.ReceiptNumber, p.IdempotencyKey,
-			p.State, ts(t), ts(t))
+			p.State, p.ProviderRef, p.Elsewhere, ts(t), ts(t))
 		return r.fail(ctx, q, err, p)
 	})
 	if err == nil {
@@ -48,9 +48,10 @@ func (r paymentRepo) Update(ctx context.Context, p *core.Payment) error {
 	t := now()
 	err := r.write(ctx, func(q queryer) error {
 		res, err := q.ExecContext(ctx, `UPDATE payments SET violation_id = ?, fine_fen = ?, late_fee_fen = ?, method = ?,
-			paid_at = ?, receipt_number = ?, idempotency_key = ?, state = ?, updated_at = ? WHERE id = ?`,
+			paid_at = ?, receipt_number = ?, idempotency_key = ?, state = ?, provider_ref = ?, elsewhere = ?,
+			updated_at = ? WHERE id = ?`,
 			p.ViolationID, p.FineFen, p.LateFeeFen, p.Method, tsPtr(p.PaidAt), p.ReceiptNumber, p.IdempotencyKey,
-			p.State, ts(t), p.ID)
+			p.State, p.ProviderRef, p.Elsewhere, ts(t), p.ID)
 		if err != nil {
 			return r.fail(ctx, q, err, p)
 		}

@@ -172,6 +172,8 @@ func (r repos) Attachments() core.AttachmentRepo     { return attachmentRepo{r.h
 func (r repos) Payments() core.PaymentRepo           { return paymentRepo{r.h} }
 func (r repos) Settings() core.SettingsRepo          { return settingsRepo{r.h} }
 func (r repos) Changes() core.ChangeRepo             { return changeRepo{r.h} }
+func (r repos) Outbox() core.OutboxRepo              { return outboxRepo{r.h} }
+func (r repos) Sync() core.SyncRepo                  { return syncRepo{r.h} }
 
 // now is when a row is stamped, in UTC as stored.
 func now() time.Time { return time.Now().UTC() }

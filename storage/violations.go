@@ -128,6 +128,12 @@ func (r violationRepo) Get(ctx context.Context, id int64) (core.Violation, error
 		`SELECT `+violationCols+` FROM violations v WHERE v.id = ?`, id)
 }
 
+func (r violationRepo) FindByNumbers(ctx context.Context, record, decision string) ([]core.Violation, error) {
+	return queryAll(ctx, r.read, scanViolation, `SELECT `+violationCols+` FROM violations v
+		WHERE (? <> '' AND v.record_number = ?) OR (? <> '' AND v.decision_number = ?) ORDER BY v.id`,
+		record, record, decision, decision)
+}
+
 // from builds the FROM and WHERE shared by List and Count.
 func violationFrom(f core.ViolationFilter) (string, []any) {
 	var w where

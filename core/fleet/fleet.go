@@ -239,7 +239,16 @@ func (s *Service) AddRegistration(ctx context.Context, reg core.Registration) (c
 		if err := s.checkQuota(ctx, r, reg); err != nil {
 			return err
 		}
-		return r.Registrations().Insert(ctx, &reg)
+		if err := r.Registrations().Insert(ctx, &reg); err != nil {
+			return err
+		}
+		// An application by SMS code or QR code goes through the provider;
+		// one made at a service window is already done there.
+		if reg.Status == core.RegApplied && reg.Method != core.RegWindow {
+			return r.Outbox().Add(ctx, &core.OutboxItem{Kind: core.OutboxRegister,
+				Subject: core.RegistrationSubject(reg.ID), RegistrationID: &reg.ID})
+		}
+		return nil
 	})
 	return reg, err
 }
@@ -267,7 +276,20 @@ func (s *Service) CancelRegistration(ctx context.Context, id int64, on core.Date
 			return err
 		}
 		out = reg
-		return r.Registrations().Update(ctx, &out)
+		if err := r.Registrations().Update(ctx, &out); err != nil {
+			return err
+		}
+		// Cancel at the provider too when it knows (or is about to know) of
+		// the application.
+		sent, err := r.Outbox().List(ctx, core.OutboxFilter{RegistrationID: id})
+		if err != nil {
+			return err
+		}
+		if reg.ProviderRef != "" || len(sent) > 0 {
+			return r.Outbox().Add(ctx, &core.OutboxItem{Kind: core.OutboxCancelRegistration,
+				Subject: core.RegistrationSubject(id), RegistrationID: &id})
+		}
+		return nil
 	})
 	return out, err
 }

@@ -17,6 +17,9 @@ const (
 	// SettingOfficialHosts are the payment hosts a scanned link may point to
 	// without a scam warning (comma-separated).
 	SettingOfficialHosts = "official_hosts"
+	// SettingProvider is where sync goes: "demo" (the built-in demo
+	// provider), "off", or the provider's URL.
+	SettingProvider = "provider"
 )
 
 // Blocker is one reason a violation cannot be handled online, as printed.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"ticketbook/core/field"
+	"ticketbook/core/provider"
 	"ticketbook/core/rules"
 )
 
@@ -49,6 +50,34 @@ var SettingDefs = []SettingDef{
 			}
 			return strings.Join(hosts, ","), nil
 		}},
+	{SettingProvider, ProviderDemo,
+		"where sync goes: demo (the built-in demo provider with sample data), off (no sync), or the provider's https URL",
+		"同步对象：demo（内置演示服务，示例数据）、off（不同步）或服务方的 https 地址",
+		CheckProvider},
+}
+
+// Values of the provider setting besides a URL.
+const (
+	ProviderDemo = "demo"
+	ProviderOff  = "off"
+)
+
+// CheckProvider accepts demo, off, an https URL, or an http URL to this
+// machine (a reference provider run locally).
+func CheckProvider(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case ProviderDemo, "":
+		return ProviderDemo, nil
+	case ProviderOff, "none":
+		return ProviderOff, nil
+	}
+	if _, err := provider.New(s, "", nil); err != nil {
+		return "", field.New("provider", "provider_url",
+			"must be demo, off, or the provider's address such as https://provider.example.com (plain http only to 127.0.0.1)",
+			"应为 demo、off 或服务方地址，如 https://provider.example.com（http 仅限本机 127.0.0.1）")
+	}
+	return strings.TrimSuffix(s, "/"), nil
 }
 
 // OfficialHosts is the setting as a list, for the scanner's scam check.

@@ -62,38 +62,44 @@ func (s *Service) AddViolation(ctx context.Context, v core.Violation) (core.Viol
 
 func (s *Service) EditViolation(ctx context.Context, id int64, edit func(*core.Violation)) (core.Violation, []*field.Error, error) {
 	var out core.Violation
-	err := s.store.InTx(ctx, func(r core.Repos) error {
-		v, err := r.Violations().Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		stored := v
-		before := v.DriverID
-		edit(&v)
-		v.ID = id
-		if !sameID(before, v.DriverID) {
-			v.DriverManual = v.DriverID != nil
-		}
-		if err := v.Normalize(); err != nil {
-			return err
-		}
-		for _, id := range []*int64{v.DriverID, v.ChargeBackTo} {
-			if id != nil {
-				if _, err := r.People().Get(ctx, *id); err != nil {
-					return err
-				}
-			}
-		}
-		out = v
-		if err := r.Violations().Update(ctx, &out); err != nil {
-			return err
-		}
-		return s.recordChanges(ctx, r, stored, out)
+	err := s.store.InTx(ctx, func(r core.Repos) (err error) {
+		out, err = s.editViolation(ctx, r, id, edit)
+		return err
 	})
 	if err != nil {
 		return core.Violation{}, nil, err
 	}
 	return out, out.Warnings(), nil
+}
+
+// editViolation applies edit inside the caller's transaction, so an action
+// can add its outbox entry to the same commit.
+func (s *Service) editViolation(ctx context.Context, r core.Repos, id int64, edit func(*core.Violation)) (core.Violation, error) {
+	v, err := r.Violations().Get(ctx, id)
+	if err != nil {
+		return core.Violation{}, err
+	}
+	stored := v
+	before := v.DriverID
+	edit(&v)
+	v.ID = id
+	if !sameID(before, v.DriverID) {
+		v.DriverManual = v.DriverID != nil
+	}
+	if err := v.Normalize(); err != nil {
+		return core.Violation{}, err
+	}
+	for _, id := range []*int64{v.DriverID, v.ChargeBackTo} {
+		if id != nil {
+			if _, err := r.People().Get(ctx, *id); err != nil {
+				return core.Violation{}, err
+			}
+		}
+	}
+	if err := r.Violations().Update(ctx, &v); err != nil {
+		return core.Violation{}, err
+	}
+	return v, s.recordChanges(ctx, r, stored, v)
 }
 
 func sameID(a, b *int64) bool {
