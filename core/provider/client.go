@@ -99,17 +99,17 @@ var ErrOffline = errors.New("provider unreachable")
 var ErrNoReply = errors.New("no reply from the provider")
 
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, key string, body []byte, out any) error {
-	u := *c.base
-	u.Path = c.base.Path + path
-	u.RawPath = ""
-	if query != nil {
-		u.RawQuery = query.Encode()
+	// path segments are already escaped (a plate is CJK): join as text so
+	// they are not escaped twice.
+	target := c.base.String() + path
+	if len(query) > 0 {
+		target += "?" + query.Encode()
 	}
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
 		return err
 	}

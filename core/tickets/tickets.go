@@ -376,6 +376,11 @@ func (p Photos) Attach(ctx context.Context, violationID int64, name string, data
 
 func (p Photos) Open(hash string) (io.ReadCloser, error) { return p.Blobs.Open(hash) }
 
+// Appeal files an online appeal with its evidence kept next to the photos.
+func (p Photos) Appeal(ctx context.Context, id int64, reason string, evidence []Evidence) (core.Violation, error) {
+	return p.Service.Appeal(ctx, p.Blobs, id, reason, evidence)
+}
+
 // ChargeBack records that the fine is to be recovered from a person (nil
 // clears it); MarkRecovered records when it was.
 func (s *Service) ChargeBack(ctx context.Context, id int64, personID *int64) (core.Violation, error) {

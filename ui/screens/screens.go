@@ -16,6 +16,7 @@ import (
 	"ticketbook/core/i18n"
 	"ticketbook/core/rules"
 	"ticketbook/core/share"
+	"ticketbook/core/syncer"
 	"ticketbook/core/tickets"
 )
 
@@ -64,12 +65,21 @@ type Tickets interface {
 	SettingsMap(ctx context.Context) (map[string]string, error)
 	SetSetting(ctx context.Context, key, value string) (string, error)
 	OfficialHosts(ctx context.Context) ([]string, error)
+
+	// Online actions: queued in the outbox, sent by the next sync.
+	Pay(ctx context.Context, id int64, method core.PayMethod, lang string) (core.Payment, error)
+	Confirm(ctx context.Context, id, driverID int64) (core.Violation, error)
+	Outbox(ctx context.Context, f core.OutboxFilter) ([]core.OutboxItem, error)
+	RetryOutbox(ctx context.Context, id int64) (core.OutboxItem, error)
+	DismissOutbox(ctx context.Context, id int64) (core.OutboxItem, error)
 }
 
 // Photos stores and reads violation photos.
 type Photos interface {
 	Attach(ctx context.Context, violationID int64, name string, data []byte) (core.Violation, error)
 	Open(hash string) (io.ReadCloser, error)
+	// Appeal files an online appeal (queued for the provider) with evidence.
+	Appeal(ctx context.Context, id int64, reason string, evidence []tickets.Evidence) (core.Violation, error)
 }
 
 // Tools runs the data commands (export, report, backup, import) exactly as
@@ -77,12 +87,45 @@ type Photos interface {
 // it returns what the command printed.
 type Tools func(ctx context.Context, args ...string) (string, error)
 
+// Sync is what the window needs of the sync engine (core/syncer) and the
+// provider connection; cmd/ticketbook implements it. Nil means no sync is
+// wired (tests of unrelated screens).
+type Sync interface {
+	// Run does one sync now, reporting progress; cancelling ctx stops it
+	// without losing anything (the outbox keeps what was not sent).
+	Run(ctx context.Context, progress func(syncer.Progress)) (syncer.Report, error)
+	// Status is what the window shows without syncing.
+	Status(ctx context.Context) (SyncStatus, error)
+	// SetProvider stores the provider setting ("demo", "off" or a URL) and,
+	// when token is not empty, its token (keyring, or a 0600 file).
+	SetProvider(ctx context.Context, target, token string) (SyncStatus, error)
+}
+
+// SyncStatus is the sync state shown in the footer, on Today and in the
+// sync panel.
+type SyncStatus struct {
+	Provider string // "demo", "off" or the URL
+	Demo     bool
+	Off      bool
+	// TokenSource is where the token was found ("keyring", "file",
+	// "environment"); "" when none is set for a real provider.
+	TokenSource string
+	TokenMasked string
+	// Online is the result of the last attempt to reach the provider.
+	Online  bool
+	Running bool
+	Last    *syncer.Report
+	// Outbox holds the entries not done: queued, sending, unknown, failed.
+	Outbox []core.OutboxItem
+}
+
 // Services bundles what cmd/ticketbook wires in.
 type Services struct {
 	Tools   Tools
 	Fleet   Fleet
 	Tickets Tickets
 	Photos  Photos
+	Sync    Sync
 	// Signer signs the QR codes this install shares (its key is per install).
 	Signer share.Signer
 }

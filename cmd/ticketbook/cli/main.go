@@ -212,7 +212,7 @@ the window; use the commands below from scripts.`, `Ticketbook 在本机保存�
 	pf.StringVar(&langFlag, "lang", "", e.t("language of messages: zh or en (default: from the locale)", "提示语言：zh 或 en（默认跟随系统）"))
 	root.Flags().StringVar(&openFlag, "open", "", e.t("window only: screen to show at start, e.g. violations or violations/12", "仅窗口：启动时显示的页面，如 violations 或 violations/12"))
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(e.vehicleCmd(), e.personCmd(), e.custodyCmd(), e.registrationCmd(), e.violationCmd(), e.paymentCmd(), e.rulesCmd(), e.settingsCmd(), e.todayCmd(), e.demoCmd(), e.scanCmd(), e.shareCmd(), e.exportCmd(), e.reportCmd(), e.receiptsCmd(), e.backupCmd(), e.restoreCmd(), e.importCmd())
+	root.AddCommand(e.vehicleCmd(), e.personCmd(), e.custodyCmd(), e.registrationCmd(), e.violationCmd(), e.paymentCmd(), e.rulesCmd(), e.settingsCmd(), e.todayCmd(), e.demoCmd(), e.scanCmd(), e.shareCmd(), e.exportCmd(), e.reportCmd(), e.receiptsCmd(), e.backupCmd(), e.restoreCmd(), e.importCmd(), e.syncCmd(), e.outboxCmd(), e.providerCmd())
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }

@@ -147,7 +147,7 @@ func (e *env) applyViolationFlags(cmd *cobra.Command, f *violationFlags, v *core
 
 func (e *env) violationCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "violation", Aliases: []string{"violations"}, Short: e.t("Add, list, show and edit violations", "添加、列出、查看、修改违法记录")}
-	cmd.AddCommand(e.violationAdd(), e.violationList(), e.violationShow(), e.violationEdit())
+	cmd.AddCommand(e.violationAdd(), e.violationList(), e.violationShow(), e.violationEdit(), e.violationPay(), e.violationAppeal(), e.violationConfirm())
 	return cmd
 }
 
