@@ -31,6 +31,9 @@ check-deps:
 test: test-deps vet check-deps
 	$(GO) build $(GOFLAGS_BUILD) -o $(BIN) ./cmd/ticketbook
 	$(GO) test $(GOFLAGS_BUILD) -race -count=1 ./...
+	# The randomised sync test: a sample runs under -race above, all 1,000
+	# seeded runs here (without -race they take well under a minute).
+	$(GO) test $(GOFLAGS_BUILD) -count=1 -run '^TestRandomizedSync$$' ./core/syncer
 	bash .ci/smoke $(BIN)
 
 lint: vet

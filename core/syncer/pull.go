@@ -12,6 +12,7 @@ import (
 	"github.com/cenkalti/backoff/v5"
 
 	"ticketbook/core"
+	"ticketbook/core/field"
 	"ticketbook/core/ident"
 	"ticketbook/core/provider"
 )
@@ -116,10 +117,12 @@ func hasLicence(ps []core.Person, file string) bool {
 	return false
 }
 
+var dataNames = map[string]string{"vehicle": "车辆", "licence": "驾驶证", "record": "违法记录", "photo": "照片"}
+
 func badData(what, which string, err error) Problem {
 	return Problem{Code: "bad_provider_data",
 		Message:   fmt.Sprintf("the provider's %s %s was not taken: %v", what, which, err),
-		MessageZh: fmt.Sprintf("服务方的%s %s 未导入：%v", what, which, err),
+		MessageZh: fmt.Sprintf("服务方的%s %s 未导入：%v", dataNames[what], which, field.Localize(err, "zh")),
 		ToDo:      "Tell the provider; nothing to do here.", ToDoZh: "请告知服务方，此处无需处理。"}
 }
 

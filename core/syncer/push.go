@@ -211,12 +211,29 @@ func (e *Engine) finish(ctx context.Context, it *core.OutboxItem, rep *Report, o
 				return err
 			}
 		}
+		if err := repull(ctx, r, it); err != nil {
+			return err
+		}
 		return r.Outbox().Update(ctx, it)
 	})
 	if err == nil && outcome == core.OutcomeApplied {
 		rep.Sent++
 	}
 	return err
+}
+
+// repull makes the next pull take the entry's vehicle from the start. While
+// the entry was on its way, pulls kept the local status and moved the cursor
+// on; once it is settled the provider's status must be taken again.
+func repull(ctx context.Context, r core.Repos, it *core.OutboxItem) error {
+	if it.ViolationID == nil {
+		return nil
+	}
+	v, err := r.Violations().Get(ctx, *it.ViolationID)
+	if err != nil {
+		return err
+	}
+	return r.Sync().SetCursor(ctx, v.VehicleID, "")
 }
 
 // todo is what the user can do about a refused entry.
@@ -245,6 +262,9 @@ func (e *Engine) fail(ctx context.Context, it *core.OutboxItem, rep *Report, cod
 			if err := apply(r); err != nil {
 				return err
 			}
+		}
+		if err := repull(ctx, r, it); err != nil {
+			return err
 		}
 		return r.Outbox().Update(ctx, it)
 	})
