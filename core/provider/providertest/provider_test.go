@@ -299,6 +299,15 @@ func TestConfirm(t *testing.T) {
 	if n := len(e.p.Actions()); n != 1 {
 		t.Errorf("%d actions, want 1", n)
 	}
+	var a provider.Appeal
+	e.call("POST", "/v1/violations/"+rec.RecordNumber+"/appeals", "a1", provider.AppealRequest{Reason: "套牌"}, 201, &a)
+	must(t, e.p.DecideAppeal(a.ID, true))
+	if l, _ := e.p.Licence("110104207316"); l.Points != 2 {
+		t.Errorf("an upheld appeal left %d points, want 2", l.Points)
+	}
+	if got, _ := e.p.Violation(rec.RecordNumber); got.Status != "appeal_upheld" || got.Appeal.Status != provider.AppealUpheld {
+		t.Errorf("upheld: %+v", got)
+	}
 }
 
 func TestCursorPagingReturnsChangesSince(t *testing.T) {
@@ -564,6 +573,16 @@ func TestAppeal(t *testing.T) {
 	}
 	// A rejected appeal leaves the decision to be paid.
 	e.call("POST", "/v1/payments", "k1", payReq(v, 20000), 201, nil)
+
+	// and a camera record to be confirmed; an upheld one gives no points.
+	cam, _ := e.p.AddViolation(provider.Violation{PlateType: "02", Plate: "京AF0236", Code: "1625", FineFen: 20000, Points: 6}, nil)
+	e.call("POST", "/v1/violations/"+cam.RecordNumber+"/appeals", "a3", req, 201, &a)
+	e.callErr("POST", "/v1/violations/"+cam.RecordNumber+"/confirm", "c1", provider.ConfirmRequest{LicenceFile: "110104207316"}, 409, provider.CodeWrongState)
+	must(t, e.p.DecideAppeal(a.ID, false))
+	e.call("POST", "/v1/violations/"+cam.RecordNumber+"/confirm", "c1", provider.ConfirmRequest{LicenceFile: "110104207316"}, 200, nil)
+	if l, _ := e.p.Licence("110104207316"); l.Points != 8 {
+		t.Errorf("points %d", l.Points)
+	}
 	e.callErr("GET", "/v1/appeals/nope", "", nil, 404, provider.CodeNotFound)
 }
 
