@@ -682,3 +682,40 @@ func TestSeedDemo(t *testing.T) {
 		t.Errorf("account: %d bound vehicles, %d licences", bound, len(p1.st.Licences))
 	}
 }
+
+func TestConcurrentPaymentsPayOnce(t *testing.T) {
+	e := newEnv(t, Options{})
+	v := e.fixture()
+	var wg sync.WaitGroup
+	statuses := make([]int, 16)
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			key := "same"
+			if i%2 == 1 {
+				key = fmt.Sprintf("other-%d", i) // another desktop paying the same ticket
+			}
+			resp, _, err := e.do("POST", "/v1/payments", key, payReq(v, 20000))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			statuses[i] = resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for _, s := range statuses {
+		switch s {
+		case 201:
+			created++
+		case 409:
+		default:
+			t.Errorf("status %d", s)
+		}
+	}
+	if n := len(e.p.Ledger()); n != 1 || len(e.p.Actions()) != 1 || created < 1 {
+		t.Errorf("ledger %d, actions %d, 201s %d: %v", n, len(e.p.Actions()), created, statuses)
+	}
+}
