@@ -208,11 +208,11 @@ func logRequests(h http.Handler, logger *log.Logger) http.Handler {
 				if v != http.ErrAbortHandler {
 					why = fmt.Sprintf("panic: %v", v)
 				}
-				logger.Printf("%s %s %s %s", r.Method, r.URL.Path, why, time.Since(start).Round(time.Millisecond))
+				logger.Printf("%s %s %s %s", r.Method, r.URL.Path, why, time.Since(start).Round(10*time.Microsecond))
 				panic(v)
 			}
 		}()
 		h.ServeHTTP(sw, r)
-		logger.Printf("%s %s %d %s", r.Method, r.URL.Path, sw.status, time.Since(start).Round(time.Millisecond))
+		logger.Printf("%s %s %d %s", r.Method, r.URL.Path, sw.status, time.Since(start).Round(10*time.Microsecond))
 	})
 }

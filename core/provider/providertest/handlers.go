@@ -252,8 +252,9 @@ func (p *Provider) postConfirm(r *http.Request) reply {
 			return notFound("record " + record)
 		case v.InPersonOnly:
 			return errReply(http.StatusConflict, provider.CodeInPersonOnly, "", "this offence must be handled in person at a traffic police window")
-		case v.Status != "new" && v.Status != "confirmed":
-			return errReply(http.StatusConflict, provider.CodeWrongState, "", "the record is "+v.Status+"; only a new record can be confirmed")
+		case v.DecisionNumber != "" || (v.Status != "new" && v.Status != "confirmed" && v.Status != "appeal_rejected"):
+			// A rejected appeal of a camera record leaves it to be confirmed.
+			return errReply(http.StatusConflict, provider.CodeWrongState, "", "the record is "+v.Status+"; only a record without a decision can be confirmed")
 		case req.LicenceFile == "":
 			return invalid("licence_file", "licence_file is required")
 		}

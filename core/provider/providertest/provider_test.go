@@ -299,6 +299,15 @@ func TestConfirm(t *testing.T) {
 	if n := len(e.p.Actions()); n != 1 {
 		t.Errorf("%d actions, want 1", n)
 	}
+	var a provider.Appeal
+	e.call("POST", "/v1/violations/"+rec.RecordNumber+"/appeals", "a1", provider.AppealRequest{Reason: "套牌"}, 201, &a)
+	must(t, e.p.DecideAppeal(a.ID, true))
+	if l, _ := e.p.Licence("110104207316"); l.Points != 2 {
+		t.Errorf("an upheld appeal left %d points, want 2", l.Points)
+	}
+	if got, _ := e.p.Violation(rec.RecordNumber); got.Status != "appeal_upheld" || got.Appeal.Status != provider.AppealUpheld {
+		t.Errorf("upheld: %+v", got)
+	}
 }
 
 func TestCursorPagingReturnsChangesSince(t *testing.T) {
@@ -564,6 +573,16 @@ func TestAppeal(t *testing.T) {
 	}
 	// A rejected appeal leaves the decision to be paid.
 	e.call("POST", "/v1/payments", "k1", payReq(v, 20000), 201, nil)
+
+	// and a camera record to be confirmed; an upheld one gives no points.
+	cam, _ := e.p.AddViolation(provider.Violation{PlateType: "02", Plate: "京AF0236", Code: "1625", FineFen: 20000, Points: 6}, nil)
+	e.call("POST", "/v1/violations/"+cam.RecordNumber+"/appeals", "a3", req, 201, &a)
+	e.callErr("POST", "/v1/violations/"+cam.RecordNumber+"/confirm", "c1", provider.ConfirmRequest{LicenceFile: "110104207316"}, 409, provider.CodeWrongState)
+	must(t, e.p.DecideAppeal(a.ID, false))
+	e.call("POST", "/v1/violations/"+cam.RecordNumber+"/confirm", "c1", provider.ConfirmRequest{LicenceFile: "110104207316"}, 200, nil)
+	if l, _ := e.p.Licence("110104207316"); l.Points != 8 {
+		t.Errorf("points %d", l.Points)
+	}
 	e.callErr("GET", "/v1/appeals/nope", "", nil, 404, provider.CodeNotFound)
 }
 
@@ -661,5 +680,42 @@ func TestSeedDemo(t *testing.T) {
 	}
 	if bound < 4 || len(p1.st.Licences) != 3 || !p1.st.Demo {
 		t.Errorf("account: %d bound vehicles, %d licences", bound, len(p1.st.Licences))
+	}
+}
+
+func TestConcurrentPaymentsPayOnce(t *testing.T) {
+	e := newEnv(t, Options{})
+	v := e.fixture()
+	var wg sync.WaitGroup
+	statuses := make([]int, 16)
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			key := "same"
+			if i%2 == 1 {
+				key = fmt.Sprintf("other-%d", i) // another desktop paying the same ticket
+			}
+			resp, _, err := e.do("POST", "/v1/payments", key, payReq(v, 20000))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			statuses[i] = resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for _, s := range statuses {
+		switch s {
+		case 201:
+			created++
+		case 409:
+		default:
+			t.Errorf("status %d", s)
+		}
+	}
+	if n := len(e.p.Ledger()); n != 1 || len(e.p.Actions()) != 1 || created < 1 {
+		t.Errorf("ledger %d, actions %d, 201s %d: %v", n, len(e.p.Actions()), created, statuses)
 	}
 }
