@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,6 +35,31 @@ func (c *clock) Add(d time.Duration)     { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 func newClock(t time.Time) *clock        { return &clock{t: t} }
 func fen(n int64) *int64                 { return &n }
 func (w *world) fail(f string, a ...any) { w.t.Helper(); w.t.Fatalf("seed %d: "+f, append([]any{w.seed}, a...)...) }
+
+type httptestServer = httptest.Server
+
+// gate lets a test take the provider down from a given request on.
+type gate struct {
+	h                http.Handler
+	down, downAtPost atomic.Bool
+}
+
+func (g *gate) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	if g.down.Load() {
+		http.Error(rw, "down", http.StatusServiceUnavailable)
+		return
+	}
+	if r.Method == http.MethodPost && g.downAtPost.Load() {
+		g.down.Store(true)
+	}
+	g.h.ServeHTTP(rw, r)
+}
+
+func startServer(t *testing.T, h http.Handler) *httptestServer {
+	s := httptest.NewServer(h)
+	t.Cleanup(s.Close)
+	return s
+}
 
 var templateOnce sync.Once
 var templatePath string
@@ -78,7 +104,8 @@ type world struct {
 	r     *rand.Rand
 	clock *clock
 	prov  *providertest.Provider
-	srv   *httptest.Server
+	srv   *httptestServer
+	gate  *gate
 	path  string
 	st    *storage.Store
 	tk    *tickets.Service
@@ -96,8 +123,7 @@ func newWorld(t *testing.T, seed uint64) *world {
 		t.Fatal(err)
 	}
 	w.seedProvider()
-	w.srv = httptest.NewServer(w.prov)
-	t.Cleanup(w.srv.Close)
+	w.srv = startServer(t, w.prov)
 	dir := t.TempDir()
 	w.path = filepath.Join(dir, "tb.db")
 	copyFile(t, template(t), w.path)
