@@ -57,7 +57,7 @@ func (c *Client) BaseURL() string { return c.base.String() }
 // APIError is a reply of the provider that says no (or not yet).
 type APIError struct {
 	Status int
-	Body Error
+	Body   Error
 	// RetryAfter is the wait the provider asked for (processing, rate_limited).
 	RetryAfter time.Duration
 }
