@@ -5,6 +5,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -19,9 +20,11 @@ import (
 
 	"ticketbook/core/field"
 	"ticketbook/core/i18n"
+	"ticketbook/core/syncer"
 	"ticketbook/core/tickets"
 	"ticketbook/ui/screens"
 	"ticketbook/ui/theme"
+	"ticketbook/ui/widgets"
 )
 
 // Deps is everything the window needs, wired by cmd/ticketbook.
@@ -38,6 +41,9 @@ type Deps struct {
 	Now   func() time.Time
 	// Run defaults to screens.Async; tests pass screens.Inline.
 	Run screens.Background
+	// Context is the app's lifetime: a sync started from the window is
+	// cancelled with it. nil: never cancelled.
+	Context context.Context
 }
 
 // Preference keys of the shell itself.
@@ -64,7 +70,12 @@ type UI struct {
 	Payments      *screens.Payments
 	Scan          *screens.Scan
 	Settings      *screens.Settings
-	Footer        *widget.Label
+	Sync          *screens.SyncPanel
+	// Footer is the sync status line; FooterBadge marks the demo provider.
+	Footer      *widget.Label
+	FooterBadge *widgets.Badge
+	// SyncStatus is the status last shown.
+	SyncStatus screens.SyncStatus
 
 	tray *fyne.MenuItem
 }
@@ -110,7 +121,7 @@ func (u *UI) build() {
 	u.App.Settings().SetTheme(theme.Theme{Variant: prefs.String(screens.PrefTheme)})
 	u.text = screens.Text{Catalog: u.deps.Catalog, Lang: u.lang()}
 	u.env = screens.Env{Text: u.text, Window: u.Window, Present: u.ShowError, Run: u.deps.Run,
-		Services: u.deps.Services, Now: u.deps.Now, Open: u.Open}
+		Services: u.deps.Services, Now: u.deps.Now, Open: u.Open, Base: u.deps.Context, SyncChanged: u.RefreshSync}
 	u.Window.SetTitle(u.text.T("app.title"))
 
 	u.Today = screens.NewToday(u.env)
@@ -123,6 +134,7 @@ func (u *UI) build() {
 	u.Payments = screens.NewPayments(u.env)
 	u.Scan = screens.NewScan(u.env)
 	u.Scan.OnAttach = func(src screens.ScanSource) { u.showAttachDialog([]screens.ScanSource{src}) }
+	u.Sync = screens.NewSyncPanel(u.env)
 	u.Settings = screens.NewSettings(u.env, prefs, u.deps.Where)
 	u.Settings.OnLook = func() {
 		current := u.Tabs.SelectedIndex()
@@ -141,25 +153,88 @@ func (u *UI) build() {
 		container.NewTabItem(t("nav.registrations"), u.Registrations.Content()),
 		container.NewTabItem(t("nav.payments"), u.Payments.Content()),
 		container.NewTabItem(t("nav.scan"), u.Scan.Content()),
+		container.NewTabItem(t("nav.sync"), u.Sync.Content()),
 		container.NewTabItem(t("nav.settings"), u.Settings.Content()),
 	)
 	u.Tabs.SetTabLocation(container.TabLocationLeading)
 	u.Tabs.OnSelected = func(*container.TabItem) { u.refreshCurrent() }
-	u.Footer = widget.NewLabel(t("app.offline_footer", u.deps.Where))
+	u.Footer = widget.NewLabel(t("app.footer", "…", u.deps.Where))
 	u.Footer.Importance = widget.LowImportance
 	u.Footer.Truncation = fyne.TextTruncateEllipsis
-	u.Window.SetContent(container.NewBorder(nil, u.Footer, nil, nil, u.Tabs))
+	u.FooterBadge = widgets.NewBadge(t("sync.badge"))
+	u.FooterBadge.OnTapped = func() { u.Open(screens.Target{Screen: "sync"}) }
+	u.FooterBadge.Hide()
+	u.Window.SetContent(container.NewBorder(nil, container.NewBorder(nil, nil, u.FooterBadge, nil, u.Footer), nil, nil, u.Tabs))
 	u.Window.SetMainMenu(u.menu())
 	u.shortcuts()
 	u.setupTray()
 }
 
-var screenOrder = []string{"today", "violations", "vehicles", "people", "custody", "registrations", "payments", "scan", "settings"}
+// screenOrder is the order of the tabs; Alt+1..Alt+9 go to the first nine
+// and Alt+0 to the tenth (Settings stays last).
+var screenOrder = []string{"today", "violations", "vehicles", "people", "custody", "registrations", "payments", "scan", "sync", "settings"}
 
 // Start loads the first screen without blocking the UI goroutine.
 func (u *UI) Start() {
 	u.Today.Refresh()
 	u.Settings.Refresh()
+	u.RefreshSync()
+}
+
+// RefreshSync reads the sync status and shows it in the footer and on Today.
+func (u *UI) RefreshSync() {
+	s := u.deps.Services.Sync
+	if s == nil {
+		u.applySync(screens.SyncStatus{Off: true})
+		return
+	}
+	ctx := u.env.Ctx()
+	u.deps.Run(func() func() {
+		st, err := s.Status(ctx)
+		return func() {
+			if err != nil {
+				u.deps.Log.Warn("sync status", "err", err)
+				return
+			}
+			u.applySync(st)
+		}
+	})
+}
+
+func (u *UI) applySync(st screens.SyncStatus) {
+	u.SyncStatus = st
+	u.Footer.SetText(u.text.T("app.footer", screens.SyncLine(u.text, st, u.deps.Now()), u.deps.Where))
+	if st.Demo {
+		u.FooterBadge.Show()
+	} else {
+		u.FooterBadge.OnTapped = func() { u.Open(screens.Target{Screen: "sync"}) }
+		u.FooterBadge.Hide()
+	}
+	u.Today.SetSync(st)
+}
+
+// SyncStarted is called (on the UI goroutine) when the background loop
+// starts a run: the footer says "syncing…".
+func (u *UI) SyncStarted() {
+	u.RefreshSync()
+	if screenOrder[u.Tabs.SelectedIndex()] == "sync" {
+		u.Sync.Refresh()
+	}
+}
+
+// SyncFinished is called (on the UI goroutine) after a background run: the
+// status is shown again, and the current screen reloaded when the run
+// brought or sent anything.
+func (u *UI) SyncFinished(rep syncer.Report, err error) {
+	if err != nil && !errors.Is(err, context.Canceled) {
+		u.deps.Log.Info("background sync", "err", err)
+	}
+	u.RefreshSync()
+	changed := rep.Sent+rep.VehiclesAdded+rep.PeopleAdded+rep.ViolationsAdded+rep.ViolationsUpdated+
+		rep.PhotosFetched+rep.PaidElsewhere+len(rep.Failures) > 0
+	if changed || screenOrder[u.Tabs.SelectedIndex()] == "sync" {
+		u.refreshCurrent()
+	}
 }
 
 func (u *UI) refreshCurrent() {
@@ -182,6 +257,8 @@ func (u *UI) refreshCurrent() {
 		u.Scan.Refresh()
 	case "settings":
 		u.Settings.Refresh()
+	case "sync":
+		u.Sync.Refresh()
 	}
 }
 
@@ -238,8 +315,8 @@ func (u *UI) menu() *fyne.MainMenu {
 	for i, name := range screenOrder {
 		i := i
 		it := fyne.NewMenuItem(t("nav."+name), func() { u.Tabs.SelectIndex(i) })
-		if i < 9 {
-			it.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(i + 1)), Modifier: fyne.KeyModifierAlt}
+		if i < 10 {
+			it.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint((i + 1) % 10)), Modifier: fyne.KeyModifierAlt}
 		}
 		goItems = append(goItems, it)
 	}

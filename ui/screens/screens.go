@@ -119,6 +119,20 @@ type SyncStatus struct {
 	Outbox []core.OutboxItem
 }
 
+// Waiting counts the outbox entries still to be sent (queued, sending,
+// reply lost) and those the provider refused.
+func (s SyncStatus) Waiting() (pending, failed int) {
+	for _, it := range s.Outbox {
+		switch {
+		case it.State == core.OutboxFailed:
+			failed++
+		case it.State.Pending():
+			pending++
+		}
+	}
+	return pending, failed
+}
+
 // Services bundles what cmd/ticketbook wires in.
 type Services struct {
 	Tools   Tools
@@ -168,7 +182,7 @@ func Inline(work func() func()) { work()() }
 
 // Target names something a row can open: a screen, and optionally a record.
 type Target struct {
-	Screen string // "today", "vehicles", "people", "custody", "registrations", "violations", "payments", "settings"
+	Screen string // "today", "vehicles", "people", "custody", "registrations", "violations", "payments", "sync", "settings"
 	ID     int64  // the record to open, 0 for none
 }
 
@@ -183,11 +197,29 @@ type Env struct {
 	Now func() time.Time
 	// Open navigates to another screen or record (a Today row opens its violation).
 	Open func(Target)
+	// Base is the app's lifetime: cancelled when the window closes, so a
+	// sync (or other long work) in flight stops on exit. nil: Background.
+	Base context.Context
+	// SyncChanged tells the shell the outbox or the provider changed (an
+	// online action was queued, a sync ran), so the footer and Today show
+	// the new sync status. nil in tests of single screens.
+	SyncChanged func()
+}
+
+// syncChanged calls SyncChanged when the shell set it.
+func (e Env) syncChanged() {
+	if e.SyncChanged != nil {
+		e.SyncChanged()
+	}
 }
 
 // Today's date in local time, the default "as of" for the rules.
 func (e Env) Today() core.Date { return core.DateOf(e.Now().Local()) }
 
-// Ctx is the context for background work; screens have no cancel of their
-// own yet beyond the app's lifetime.
-func (e Env) Ctx() context.Context { return context.Background() }
+// Ctx is the context for background work: the app's lifetime.
+func (e Env) Ctx() context.Context {
+	if e.Base != nil {
+		return e.Base
+	}
+	return context.Background()
+}

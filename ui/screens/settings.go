@@ -1,12 +1,15 @@
 package screens
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"ticketbook/core/field"
 	"ticketbook/core/tickets"
+	"ticketbook/ui/widgets"
 )
 
 // Preference keys the shell reads at start.
@@ -26,7 +29,16 @@ type Settings struct {
 	RegionError                 *widget.Label
 	Saved                       *widget.Label
 	Data                        *DataTools
-	content                     fyne.CanvasObject
+
+	// Provider is where sync goes: the demo provider, off, or a URL typed
+	// in ProviderURL; Token takes a new token (a password entry: a stored
+	// token is only ever shown masked, in TokenInfo).
+	Provider                             *widget.Select
+	ProviderURL, Token                   *widget.Entry
+	TokenInfo, ProviderError, ProviderOK *widget.Label
+	SaveProvider                         *widget.Button
+	DemoBadge                            *widgets.Badge
+	content                              fyne.CanvasObject
 	// OnLook is called after the language or theme changed, so the shell can
 	// rebuild itself in the new language.
 	OnLook func()
@@ -36,6 +48,8 @@ var (
 	langCodes  = []string{"", "zh", "en"}
 	themeCodes = []string{"", "light", "dark"}
 	convCodes  = []string{"next_day", "same_day"}
+	// providerKinds index the Provider choice; "" is a URL.
+	providerKinds = []string{tickets.ProviderDemo, tickets.ProviderOff, ""}
 )
 
 func NewSettings(env Env, prefs fyne.Preferences, dataPath string) *Settings {
@@ -59,8 +73,7 @@ func NewSettings(env Env, prefs fyne.Preferences, dataPath string) *Settings {
 	s.Saved = widget.NewLabel("")
 	where := widget.NewLabel(dataPath)
 	where.Wrapping = fyne.TextWrapBreak
-	provider := widget.NewLabel(tx.T("settings.provider.none"))
-	provider.Wrapping = fyne.TextWrapWord
+	provider := s.providerForm()
 	form := widget.NewForm(
 		widget.NewFormItem(tx.T("settings.language"), s.Language),
 		widget.NewFormItem(tx.T("settings.theme"), s.Theme),
@@ -69,6 +82,9 @@ func NewSettings(env Env, prefs fyne.Preferences, dataPath string) *Settings {
 		widget.NewFormItem(tx.T("settings.data"), where),
 		widget.NewFormItem(tx.T("settings.provider"), provider),
 	)
+	if env.Services.Sync == nil {
+		form.Items[len(form.Items)-1].Widget = widget.NewLabel(tx.T("settings.provider.unavailable"))
+	}
 	s.Data = NewDataTools(env)
 	s.content = container.NewVScroll(container.NewVBox(form, s.Saved, widget.NewSeparator(), s.Data.Content()))
 	return s
@@ -76,14 +92,110 @@ func NewSettings(env Env, prefs fyne.Preferences, dataPath string) *Settings {
 
 func (s *Settings) Content() fyne.CanvasObject { return s.content }
 
+func (s *Settings) providerForm() fyne.CanvasObject {
+	tx := s.env.Text
+	s.Provider = widget.NewSelect([]string{tx.T("settings.provider.demo"), tx.T("settings.provider.off"),
+		tx.T("settings.provider.url")}, func(string) { s.providerChoice() })
+	s.ProviderURL = widget.NewEntry()
+	s.ProviderURL.SetPlaceHolder("https://")
+	s.Token = widget.NewPasswordEntry()
+	s.Token.SetPlaceHolder(tx.T("settings.token.hint"))
+	s.TokenInfo = widget.NewLabel("")
+	s.TokenInfo.Importance = widget.LowImportance
+	s.TokenInfo.Wrapping = fyne.TextWrapWord
+	s.ProviderError = widget.NewLabel("")
+	s.ProviderError.Importance = widget.DangerImportance
+	s.ProviderError.Wrapping = fyne.TextWrapWord
+	s.ProviderOK = widget.NewLabel("")
+	s.SaveProvider = widget.NewButton(tx.T("settings.provider.save"), s.SaveProviderNow)
+	s.DemoBadge = widgets.NewBadge(tx.T("sync.badge"))
+	s.DemoBadge.Hide()
+	s.Provider.SetSelectedIndex(0)
+	token := widget.NewForm(widget.NewFormItem(tx.T("settings.token"), s.Token))
+	return container.NewVBox(container.NewBorder(nil, nil, nil, s.DemoBadge, s.Provider), s.ProviderURL, token, s.TokenInfo,
+		s.ProviderError, container.NewBorder(nil, nil, s.SaveProvider, nil, s.ProviderOK))
+}
+
+// providerChoice enables the URL and token only for a real provider.
+func (s *Settings) providerChoice() {
+	url := providerKinds[max(s.Provider.SelectedIndex(), 0)] == ""
+	violationEnable(s.ProviderURL, url)
+	violationEnable(s.Token, url)
+	violationShow(s.ProviderURL, url)
+}
+
+// ApplyProvider shows the stored provider and its masked token.
+func (s *Settings) ApplyProvider(st SyncStatus) {
+	on := s.Provider.OnChanged
+	s.Provider.OnChanged = nil
+	switch {
+	case st.Demo:
+		s.Provider.SetSelectedIndex(0)
+	case st.Off:
+		s.Provider.SetSelectedIndex(1)
+	default:
+		s.Provider.SetSelectedIndex(2)
+		s.ProviderURL.SetText(st.Provider)
+	}
+	s.Provider.OnChanged = on
+	s.providerChoice()
+	violationShow(s.DemoBadge, st.Demo)
+	s.TokenInfo.SetText(TokenText(s.env.Text, st))
+}
+
+// SaveProviderNow stores the provider choice and, if one was typed, the
+// token; the token entry is emptied again.
+func (s *Settings) SaveProviderNow() {
+	sync := s.env.Services.Sync
+	if sync == nil {
+		return
+	}
+	target, token := providerKinds[max(s.Provider.SelectedIndex(), 0)], ""
+	if target == "" {
+		target, token = strings.TrimSpace(s.ProviderURL.Text), strings.TrimSpace(s.Token.Text)
+		if target == "" {
+			target = "-" // refused by the check with its own sentence
+		}
+	}
+	s.ProviderError.SetText("")
+	s.ProviderOK.SetText("")
+	ctx := s.env.Ctx()
+	s.env.Run(func() func() {
+		st, err := sync.SetProvider(ctx, target, token)
+		return func() {
+			if err != nil {
+				// Refusals (a bad URL, a token with spaces, no keyring and
+				// no writable file) stay next to the fields.
+				s.ProviderError.SetText(field.Localize(err, string(s.env.Text.Lang)))
+				return
+			}
+			s.Token.SetText("")
+			s.ApplyProvider(st)
+			s.ProviderOK.SetText(s.env.Text.T("settings.provider.saved"))
+			s.env.syncChanged()
+		}
+	})
+}
+
 // Refresh loads the stored settings.
 func (s *Settings) Refresh() {
 	s.env.Run(func() func() {
 		m, err := s.env.Services.Tickets.SettingsMap(s.env.Ctx())
+		var st SyncStatus
+		var serr error
+		if s.env.Services.Sync != nil {
+			st, serr = s.env.Services.Sync.Status(s.env.Ctx())
+		}
 		return func() {
+			if err == nil {
+				err = serr
+			}
 			if err != nil {
 				s.env.Present(err)
 				return
+			}
+			if s.env.Services.Sync != nil {
+				s.ApplyProvider(st)
 			}
 			// Set without firing OnChanged: loading is not a change by the user.
 			on := s.Convention.OnChanged

@@ -14,6 +14,7 @@ import (
 	"ticketbook/core"
 	"ticketbook/core/report"
 	"ticketbook/core/tickets"
+	"ticketbook/ui/widgets"
 )
 
 // Today is the start screen: what needs action now, most urgent first. Each
@@ -22,8 +23,12 @@ type Today struct {
 	env Env
 
 	Totals  *widget.Label
-	Sync    *widget.Label
 	Summary *widget.Label
+	// Sync is the sync line (as in the footer); Waiting counts the queued
+	// and failed online actions, with OpenSync going to the sync panel.
+	Sync, Waiting *widget.Label
+	OpenSync      *widget.Button
+	DemoBadge     *widgets.Badge
 	// Rows are the action rows as shown, for tests: section, text, target.
 	Rows []TodayRow
 	// Chart is the fines of the last 12 months, drawn like the monthly report's.
@@ -45,19 +50,55 @@ func NewToday(env Env) *Today {
 	s := &Today{env: env}
 	s.Totals = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.Summary = widget.NewLabel("")
-	s.Sync = widget.NewLabel(env.Text.T("today.offline"))
-	s.Sync.Importance = widget.LowImportance
+	s.Sync = widget.NewLabel("")
+	s.Sync.Wrapping = fyne.TextWrapWord
+	s.Waiting = widget.NewLabel("")
+	s.Waiting.Importance = widget.WarningImportance
+	s.Waiting.Hide()
+	s.OpenSync = widget.NewButton(env.Text.T("sync.open_panel"), func() { env.Open(Target{Screen: "sync"}) })
+	s.OpenSync.Importance = widget.LowImportance
+	s.DemoBadge = widgets.NewBadge(env.Text.T("sync.badge"))
+	s.DemoBadge.OnTapped = func() { env.Open(Target{Screen: "sync"}) }
+	s.DemoBadge.Hide()
+	syncRow := container.NewVBox(container.NewBorder(nil, nil, s.DemoBadge, nil, s.Sync), container.NewHBox(s.Waiting, s.OpenSync))
+	if env.Services.Sync == nil {
+		syncRow.Hide()
+	}
 	s.list = container.NewVBox()
 	s.Chart = canvas.NewImageFromImage(nil)
 	s.Chart.FillMode = canvas.ImageFillContain
 	s.Chart.SetMinSize(fyne.NewSize(420, 150))
 	refresh := widget.NewButton(env.Text.T("action.refresh"), s.Refresh)
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(s.Chart, refresh), container.NewVBox(s.Totals, s.Summary, s.Sync))
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(s.Chart, refresh), container.NewVBox(s.Totals, s.Summary, syncRow))
 	s.content = container.NewBorder(header, nil, nil, nil, container.NewVScroll(s.list))
 	return s
 }
 
 func (s *Today) Content() fyne.CanvasObject { return s.content }
+
+// SetSync shows the sync status (the shell calls it whenever it changed).
+func (s *Today) SetSync(st SyncStatus) {
+	tx := s.env.Text
+	s.Sync.SetText(SyncLine(tx, st, s.env.Now()))
+	if st.Demo {
+		s.DemoBadge.Show()
+	} else {
+		s.DemoBadge.Hide()
+	}
+	pending, failed := st.Waiting()
+	if pending+failed == 0 {
+		s.Waiting.Hide()
+		return
+	}
+	s.Waiting.SetText(tx.T("sync.waiting", pending, failed))
+	if failed > 0 {
+		s.Waiting.Importance = widget.DangerImportance
+	} else {
+		s.Waiting.Importance = widget.WarningImportance
+	}
+	s.Waiting.Show()
+	s.Waiting.Refresh()
+}
 
 // Last is the most recently loaded state.
 func (s *Today) Last() tickets.Today { return s.last }

@@ -53,6 +53,14 @@ type ViolationDetail struct {
 	UpheldBtn, RejectedBtn, PayBtn, PhotoBtn     *widget.Button
 	ChargeBtn                                    *widget.Button
 	Photos                                       *fyne.Container
+	// Online actions: queued in the outbox and sent by the next sync.
+	PayOnlineBtn, ConfirmOnlineBtn, AppealOnlineBtn *widget.Button
+	// Pending lists this violation's outbox entries not done yet;
+	// PaymentRows its payments with their state.
+	Pending, PaymentRows *widget.Label
+	// Outbox and Payments are as last loaded.
+	Outbox   []core.OutboxItem
+	Payments []tickets.PaymentView
 
 	Action *ViolationAction // the dialog last opened
 	Zoom   *PhotoZoom       // the photo view last opened
@@ -88,6 +96,11 @@ func newViolationDetail(env Env, id int64, back func()) *ViolationDetail {
 	d.PhotoBtn = widget.NewButton(t.T("violation.photo.add"), d.choosePhoto)
 	d.ChargeBtn = widget.NewButton(t.T("violation.charge"), func() { d.ChargeBack() })
 	d.Photos = container.NewHBox()
+	d.PayOnlineBtn = widget.NewButton(t.T("violation.pay_online"), func() { d.PayOnline() })
+	d.ConfirmOnlineBtn = widget.NewButton(t.T("violation.confirm_online"), func() { d.ConfirmOnline() })
+	d.AppealOnlineBtn = widget.NewButton(t.T("violation.appeal_online"), func() { d.AppealOnline() })
+	d.Pending, d.PaymentRows = label(), label()
+	d.Pending.Importance = widget.WarningImportance
 
 	factGrid := container.New(layout.NewFormLayout())
 	for _, name := range violationFacts {
@@ -103,7 +116,9 @@ func newViolationDetail(env Env, id int64, back func()) *ViolationDetail {
 	verdict := container.NewVBox(d.TotalDue, d.LateFee, d.Due, d.Online, d.Next, d.Points,
 		container.NewBorder(nil, nil, nil, d.ConfirmBtn, d.Driver))
 	actions := container.NewHBox(d.AssignBtn, d.AppealBtn, d.UpheldBtn, d.RejectedBtn, d.PayBtn, d.PhotoBtn, d.ChargeBtn)
-	body := container.NewVBox(widget.NewCard("", t.T("violation.verdict"), verdict), actions,
+	online := container.NewHBox(widget.NewLabel(t.T("violation.online_actions")), d.PayOnlineBtn, d.ConfirmOnlineBtn, d.AppealOnlineBtn)
+	body := container.NewVBox(widget.NewCard("", t.T("violation.verdict"), verdict), actions, online, d.Pending,
+		heading("violation.payments"), d.PaymentRows,
 		heading("violation.details"), factGrid,
 		heading("violation.photos"), container.NewHScroll(d.Photos),
 		heading("violation.history"), d.History)
@@ -127,6 +142,8 @@ type ViolationDetailData struct {
 	Assessed tickets.Assessed
 	History  []core.Change
 	People   []core.Person
+	Outbox   []core.OutboxItem
+	Payments []tickets.PaymentView
 }
 
 func (d *ViolationDetail) Load(ctx context.Context) (ViolationDetailData, error) {
@@ -138,7 +155,14 @@ func (d *ViolationDetail) Load(ctx context.Context) (ViolationDetailData, error)
 	if out.History, err = d.env.Services.Tickets.History(ctx, d.ID); err != nil {
 		return out, err
 	}
-	out.People, err = d.env.Services.Fleet.ListPeople(ctx, core.PersonFilter{})
+	if out.People, err = d.env.Services.Fleet.ListPeople(ctx, core.PersonFilter{}); err != nil {
+		return out, err
+	}
+	if out.Outbox, err = d.env.Services.Tickets.Outbox(ctx, core.OutboxFilter{ViolationID: d.ID,
+		States: []core.OutboxState{core.OutboxQueued, core.OutboxSending, core.OutboxUnknown, core.OutboxFailed}}); err != nil {
+		return out, err
+	}
+	out.Payments, err = d.env.Services.Tickets.Payments(ctx, core.PaymentFilter{ViolationID: d.ID})
 	return out, err
 }
 
@@ -192,6 +216,19 @@ func (d *ViolationDetail) Apply(data ViolationDetailData) {
 	violationShow(d.RejectedBtn, appealed)
 	violationEnable(d.AppealBtn, open && !appealed)
 	violationEnable(d.PayBtn, open)
+	waiting := map[core.OutboxKind]bool{}
+	for _, it := range data.Outbox {
+		waiting[it.Kind] = waiting[it.Kind] || it.State.Pending()
+	}
+	// A second online payment while one waits would be refused by the
+	// provider at best; the pending one is shown instead.
+	violationEnable(d.PayOnlineBtn, open && !appealed && !waiting[core.OutboxPay])
+	violationEnable(d.ConfirmOnlineBtn, a.Status == core.StatusNew && a.RecordNumber != "")
+	violationEnable(d.AppealOnlineBtn, open && !appealed && a.RecordNumber != "")
+	d.Outbox, d.Payments = data.Outbox, data.Payments
+	d.Pending.SetText(d.pendingText(data.Outbox))
+	violationShow(d.Pending, len(data.Outbox) > 0)
+	d.PaymentRows.SetText(d.paymentsText(data.Payments))
 
 	facts := map[string]string{
 		"plate": a.Plate, "occurred": when, "place": a.Place, "code": a.Code, "description": a.Description,
@@ -210,6 +247,38 @@ func (d *ViolationDetail) Apply(data ViolationDetailData) {
 	}
 	d.History.SetText(d.historyText(data.History))
 	d.showPhotos()
+}
+
+// pendingText is one line per outbox entry of this violation:
+// "pay: queued — waiting for sync".
+func (d *ViolationDetail) pendingText(items []core.OutboxItem) string {
+	lines := make([]string, 0, len(items))
+	for _, it := range items {
+		kind := it.Kind.Name(d.lang)
+		if it.State == core.OutboxFailed {
+			lines = append(lines, d.text.T("violation.pending.failed", kind, violationDash(it.LastError)))
+			continue
+		}
+		lines = append(lines, d.text.T("violation.pending.row", kind, it.State.Name(d.lang)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// paymentsText lists the payments with their state (queued, submitted,
+// reply lost, confirmed, failed).
+func (d *ViolationDetail) paymentsText(ps []tickets.PaymentView) string {
+	lines := make([]string, 0, len(ps))
+	for _, p := range ps {
+		line := d.text.T("violation.payment.row", p.TotalFen().Yuan(), p.Method.Name(d.lang), p.State.Name(d.lang))
+		if p.PaidAt != nil {
+			line += " · " + p.PaidAt.Local().Format(violationTimeLayout)
+		}
+		if p.ReceiptNumber != "" {
+			line += " · " + p.ReceiptNumber
+		}
+		lines = append(lines, line)
+	}
+	return violationDash(strings.Join(lines, "\n"))
 }
 
 func (d *ViolationDetail) lateFeeText(a tickets.Assessed) string {
@@ -527,6 +596,132 @@ func (d *ViolationDetail) RecordPayment() *ViolationAction {
 	})
 }
 
+// PayOnline queues an online payment of the amount due by the chosen
+// method; it is sent by the next sync.
+func (d *ViolationDetail) PayOnline() *ViolationAction {
+	methods := core.OnlinePayMethods()
+	a := &ViolationAction{Method: widget.NewSelect(names(methodCodes(methods), func(c string) string { return core.PayMethod(c).Name(d.lang) }), nil)}
+	a.Method.SetSelectedIndex(0)
+	note := widget.NewLabel(d.text.T("violation.pay_online.note", d.A.TotalDueFen.Yuan()))
+	note.Wrapping = fyne.TextWrapWord
+	return d.onlineDialog(a, "violation.pay_online.title", []*widget.FormItem{
+		widget.NewFormItem(d.text.T("violation.pay_online.method"), a.Method),
+		widget.NewFormItem("", note),
+	}, func() (func(context.Context) error, error) {
+		m := methods[max(a.Method.SelectedIndex(), 0)]
+		return func(ctx context.Context) error {
+			_, err := d.env.Services.Tickets.Pay(ctx, d.ID, m, d.lang)
+			return err
+		}, nil
+	})
+}
+
+func methodCodes(ms []core.PayMethod) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = string(m)
+	}
+	return out
+}
+
+// ConfirmOnline takes the record on a driver's licence: only people with a
+// licence file number can be chosen.
+func (d *ViolationDetail) ConfirmOnline() *ViolationAction {
+	var drivers []core.Person
+	for _, p := range d.people {
+		if strings.TrimSpace(p.LicenceFile) != "" {
+			drivers = append(drivers, p)
+		}
+	}
+	a := &ViolationAction{Person: widget.NewSelect(violationPersonLabels(drivers), nil)}
+	for i, p := range drivers {
+		if (d.A.DriverID != nil && p.ID == *d.A.DriverID) || (d.A.DriverID == nil && d.A.SuggestedDriverID != nil && p.ID == *d.A.SuggestedDriverID) {
+			a.Person.SetSelectedIndex(i)
+		}
+	}
+	if len(drivers) > 0 && a.Person.SelectedIndex() < 0 {
+		a.Person.SetSelectedIndex(0)
+	}
+	note := widget.NewLabel(d.text.T("violation.confirm_online.note"))
+	note.Wrapping = fyne.TextWrapWord
+	return d.onlineDialog(a, "violation.confirm_online.title", []*widget.FormItem{
+		widget.NewFormItem(d.text.T("violation.driver"), a.Person),
+		widget.NewFormItem("", note),
+	}, func() (func(context.Context) error, error) {
+		i := a.Person.SelectedIndex()
+		if i < 0 {
+			return nil, errors.New(d.text.T("violation.confirm_online.nobody"))
+		}
+		pid := drivers[i].ID
+		return func(ctx context.Context) error {
+			_, err := d.env.Services.Tickets.Confirm(ctx, d.ID, pid)
+			return err
+		}, nil
+	})
+}
+
+// AppealOnline files an appeal with the provider: a reason and, if any,
+// evidence files (read off the UI goroutine).
+func (d *ViolationDetail) AppealOnline() *ViolationAction {
+	a := &ViolationAction{Reason: widget.NewMultiLineEntry(), Evidence: widget.NewLabel(d.text.T("violation.appeal_online.none"))}
+	a.Evidence.Wrapping = fyne.TextWrapWord
+	a.AddFile = widget.NewButton(d.text.T("violation.appeal_online.add"), func() { d.chooseEvidence(a) })
+	return d.onlineDialog(a, "violation.appeal_online.title", []*widget.FormItem{
+		widget.NewFormItem(d.text.T("violation.appeal.reason"), a.Reason),
+		widget.NewFormItem(d.text.T("violation.appeal_online.evidence"), container.NewBorder(nil, nil, nil, a.AddFile, a.Evidence)),
+	}, func() (func(context.Context) error, error) {
+		reason, files := a.Reason.Text, append([]tickets.Evidence(nil), a.Files...)
+		return func(ctx context.Context) error {
+			_, err := d.env.Services.Photos.Appeal(ctx, d.ID, reason, files)
+			return err
+		}, nil
+	})
+}
+
+// AddEvidence adds a file to an online appeal's dialog.
+func (a *ViolationAction) AddEvidence(name string, data []byte) {
+	a.Files = append(a.Files, tickets.Evidence{Name: name, Data: data})
+	names := make([]string, len(a.Files))
+	for i, f := range a.Files {
+		names[i] = fmt.Sprintf("%s (%d KB)", f.Name, (len(f.Data)+1023)/1024)
+	}
+	a.Evidence.SetText(strings.Join(names, "\n"))
+}
+
+func (d *ViolationDetail) chooseEvidence(a *ViolationAction) {
+	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			d.env.Present(err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		name := r.URI().Name()
+		d.env.Run(func() func() {
+			defer r.Close()
+			data, err := io.ReadAll(io.LimitReader(r, tickets.MaxEvidenceBytes+1))
+			return func() {
+				if err != nil {
+					d.env.Present(err)
+					return
+				}
+				a.AddEvidence(name, data)
+			}
+		})
+	}, d.env.Window)
+	fd.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".gif", ".pdf", ".webp", ".bmp"}))
+	fd.Show()
+}
+
+// onlineDialog is dialog for an action queued for the provider: the shell
+// hears of the new outbox entry (footer, Today).
+func (d *ViolationDetail) onlineDialog(a *ViolationAction, titleKey string, items []*widget.FormItem, read func() (func(context.Context) error, error)) *ViolationAction {
+	d.dialog(a, titleKey, items, read)
+	a.done = d.env.syncChanged
+	return a
+}
+
 // dialog opens an action dialog whose work is one service call; success
 // closes it and reloads the page, a refusal stays in the dialog.
 func (d *ViolationDetail) dialog(a *ViolationAction, titleKey string, items []*widget.FormItem, read func() (func(context.Context) error, error)) *ViolationAction {
@@ -537,7 +732,12 @@ func (d *ViolationDetail) dialog(a *ViolationAction, titleKey string, items []*w
 			return nil, err
 		}
 		return func() error { return do(ctx) }, nil
-	}, d.Reload)
+	}, func() {
+		d.Reload()
+		if a.done != nil {
+			a.done()
+		}
+	})
 	d.Action = a
 	return a
 }

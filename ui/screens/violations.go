@@ -677,8 +677,13 @@ type ViolationAction struct {
 	Person, Method                               *widget.Select
 	Date, PaidAt, Reason, Receipt, Fine, LateFee *widget.Entry
 	Error                                        *widget.Label
-	ok                                           *widget.Button
-	pop                                          *widget.PopUp
+	// Evidence lists the files of an online appeal; AddFile picks one.
+	Evidence *widget.Label
+	AddFile  *widget.Button
+	Files    []tickets.Evidence
+	done     func() // after success, besides the reload
+	ok       *widget.Button
+	pop      *widget.PopUp
 }
 
 // Confirm presses the dialog's OK button.
