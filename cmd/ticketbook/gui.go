@@ -21,8 +21,10 @@ import (
 
 	"ticketbook/assets"
 	"ticketbook/cmd/ticketbook/cli"
+	"ticketbook/cmd/ticketbook/connect"
 	"ticketbook/core/fleet"
 	"ticketbook/core/share"
+	"ticketbook/core/syncer"
 	"ticketbook/core/tickets"
 	"ticketbook/storage"
 	"ticketbook/ui"
@@ -65,6 +67,11 @@ func runGUI(ctx context.Context, opts cli.GUIOptions) error {
 	}()
 
 	tk := tickets.New(st, time.Now)
+	svc := newSyncService(st, tk, time.Now)
+	// The app's lifetime for sync: cancelled when the window closes, so a
+	// run in flight stops (the outbox keeps what it did not send).
+	appCtx, stopSync := context.WithCancel(ctx)
+	defer stopSync()
 	key, err := storage.LoadOrCreateKey(filepath.Join(filepath.Dir(opts.DBPath), "share.key"))
 	if err != nil {
 		return err
@@ -77,7 +84,9 @@ func runGUI(ctx context.Context, opts cli.GUIOptions) error {
 			Photos:  tickets.Photos{Service: tk, Blobs: storage.NewBlobs(filepath.Join(filepath.Dir(opts.DBPath), "attachments"))},
 			Signer:  share.Signer{Key: key, KeyID: host},
 			Tools:   commandTools(opts.DBPath),
+			Sync:    svc,
 		},
+		Context:    appCtx,
 		Catalog:    assets.Catalog(),
 		Lang:       opts.Lang,
 		LangChosen: opts.LangChosen,
@@ -103,8 +112,102 @@ func runGUI(ctx context.Context, opts cli.GUIOptions) error {
 		n, _ := strconv.ParseInt(id, 10, 64)
 		u.Open(screens.Target{Screen: screen, ID: n})
 	}
+	loopDone := make(chan struct{})
+	go func() {
+		defer close(loopDone)
+		syncLoop(appCtx, svc, syncLoopHooks{
+			// Not once the window is gone: fyne.Do would then run on this goroutine.
+			started: func() {
+				if appCtx.Err() == nil {
+					fyne.Do(u.SyncStarted)
+				}
+			},
+			finished: func(rep syncer.Report, err error) {
+				if appCtx.Err() == nil {
+					fyne.Do(func() { u.SyncFinished(rep, err) })
+				}
+			},
+			log: logger,
+		})
+	}()
 	u.Window.ShowAndRun()
+	// Cancel on exit: the loop's run and any "Sync now" stop; wait a moment
+	// for them so the database closes after them.
+	stopSync()
+	select {
+	case <-loopDone:
+	case <-time.After(5 * time.Second):
+	}
+	svc.waitIdle(5 * time.Second)
 	return nil
+}
+
+// Sync timing: the first run a little after the window shows (the window
+// draws first), then every few minutes while the provider answers, and
+// more often while it does not, to catch the network coming back.
+const (
+	syncFirstAfter     = 2 * time.Second
+	syncEveryOnline    = 5 * time.Minute
+	syncEveryOffline   = 60 * time.Second
+	syncAfterNewTarget = 500 * time.Millisecond
+)
+
+type syncLoopHooks struct {
+	started  func()
+	finished func(syncer.Report, error)
+	log      *slog.Logger
+}
+
+// syncLoop syncs on start, on a timer, and when kicked (a new provider was
+// saved); a run on demand from the window resets the timer. It ends when
+// ctx does, cancelling the run in flight. After a crash nothing needs
+// resuming here: the outbox holds every action not yet acknowledged, and
+// the first run sends it (an entry whose sender died is looked up by its
+// key before any resend).
+func syncLoop(ctx context.Context, svc *syncService, h syncLoopHooks) {
+	timer := time.NewTimer(syncFirstAfter)
+	defer timer.Stop()
+	interval := func() time.Duration {
+		if svc.Online() {
+			return syncEveryOnline
+		}
+		return syncEveryOffline
+	}
+	reset := func(d time.Duration) {
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(d)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-svc.ran: // someone else's run (Sync now): wait a full interval from it
+			reset(interval())
+			continue
+		case <-svc.kick:
+			reset(syncAfterNewTarget)
+			continue
+		case <-timer.C:
+		}
+		h.started()
+		rep, err := svc.Run(ctx, nil)
+		select { // our own run's tick
+		case <-svc.ran:
+		default:
+		}
+		switch {
+		case err == nil, errors.Is(err, connect.ErrOff), ctx.Err() != nil:
+		default:
+			h.log.Warn("sync failed", "err", err)
+		}
+		h.finished(rep, err)
+		reset(interval())
+	}
 }
 
 // openLog writes error details to a file in the data folder; the user sees a
