@@ -93,6 +93,7 @@ type OutboxItem struct {
 	Attempts   int         `json:"attempts"`
 	NextAt     *time.Time  `json:"next_at"`
 	LeaseUntil *time.Time  `json:"-"`
+	LeaseOwner string      `json:"-"`
 	ErrorCode  string      `json:"error_code,omitempty"`
 	LastError  string      `json:"last_error,omitempty"`
 	CreatedAt  time.Time   `json:"created_at"`
@@ -115,10 +116,17 @@ type OutboxRepo interface {
 	Update(ctx context.Context, it *OutboxItem) error
 	Get(ctx context.Context, id int64) (OutboxItem, error)
 	List(ctx context.Context, f OutboxFilter) ([]OutboxItem, error) // oldest first
-	// Claim marks the entry sending until lease if it is in one of from, or
-	// is sending under an expired lease (its sender died). False means
-	// another sender holds it.
-	Claim(ctx context.Context, id int64, from []OutboxState, lease time.Time, now time.Time) (bool, error)
+	// Claim marks the entry sending for c.Owner until c.Until if it is in
+	// one of c.From, or is sending under an expired lease or one held by
+	// c.Evict (a sender known dead). False means another sender holds it.
+	Claim(ctx context.Context, id int64, c OutboxClaim) (bool, error)
+}
+
+type OutboxClaim struct {
+	From       []OutboxState
+	Until, Now time.Time
+	Owner      string
+	Evict      string
 }
 
 // SyncRepo keeps what the sync engine remembers between runs.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
 
 	"ticketbook/core"
 )
@@ -14,12 +13,12 @@ var outboxE = entity{"outbox", "id", "outbox entry", "待发送操作"}
 type outboxRepo struct{ handle }
 
 const outboxCols = `id, kind, subject, violation_id, registration_id, payment_id, idempotency_key, payload, request,
-	state, outcome, attempts, next_at, lease_until, error_code, last_error, created_at, updated_at, done_at`
+	state, outcome, attempts, next_at, lease_until, lease_owner, error_code, last_error, created_at, updated_at, done_at`
 
 func scanOutbox(s scanner) (it core.OutboxItem, err error) {
 	err = s.Scan(&it.ID, &it.Kind, &it.Subject, &it.ViolationID, &it.RegistrationID, &it.PaymentID, &it.IdempotencyKey,
 		&it.Payload, &it.Request, &it.State, &it.Outcome, &it.Attempts, tsPtrCol{&it.NextAt}, tsPtrCol{&it.LeaseUntil},
-		&it.ErrorCode, &it.LastError, tsCol{&it.CreatedAt}, tsCol{&it.UpdatedAt}, tsPtrCol{&it.DoneAt})
+		&it.LeaseOwner, &it.ErrorCode, &it.LastError, tsCol{&it.CreatedAt}, tsCol{&it.UpdatedAt}, tsPtrCol{&it.DoneAt})
 	return it, err
 }
 
@@ -37,9 +36,9 @@ func (r outboxRepo) Add(ctx context.Context, it *core.OutboxItem) error {
 	var id int64
 	err := r.write(ctx, func(q queryer) (err error) {
 		id, err = insertID(ctx, q, `INSERT INTO outbox (`+outboxCols+`)
-			VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			it.Kind, it.Subject, it.ViolationID, it.RegistrationID, it.PaymentID, it.IdempotencyKey, it.Payload,
-			it.Request, it.State, it.Outcome, it.Attempts, tsPtr(it.NextAt), tsPtr(it.LeaseUntil), it.ErrorCode,
+			it.Request, it.State, it.Outcome, it.Attempts, tsPtr(it.NextAt), tsPtr(it.LeaseUntil), it.LeaseOwner, it.ErrorCode,
 			it.LastError, ts(t), ts(t), tsPtr(it.DoneAt))
 		return mapErr(ctx, q, err, nil, ref{violationE, it.ViolationID}, ref{registrationE, it.RegistrationID},
 			ref{paymentE, it.PaymentID})
@@ -54,10 +53,10 @@ func (r outboxRepo) Update(ctx context.Context, it *core.OutboxItem) error {
 	t := now()
 	err := r.write(ctx, func(q queryer) error {
 		res, err := q.ExecContext(ctx, `UPDATE outbox SET payment_id = ?, idempotency_key = ?, payload = ?, request = ?,
-			state = ?, outcome = ?, attempts = ?, next_at = ?, lease_until = ?, error_code = ?, last_error = ?,
-			updated_at = ?, done_at = ? WHERE id = ?`,
+			state = ?, outcome = ?, attempts = ?, next_at = ?, lease_until = ?, lease_owner = ?, error_code = ?,
+			last_error = ?, updated_at = ?, done_at = ? WHERE id = ?`,
 			it.PaymentID, it.IdempotencyKey, it.Payload, it.Request, it.State, it.Outcome, it.Attempts,
-			tsPtr(it.NextAt), tsPtr(it.LeaseUntil), it.ErrorCode, it.LastError, ts(t), tsPtr(it.DoneAt), it.ID)
+			tsPtr(it.NextAt), tsPtr(it.LeaseUntil), it.LeaseOwner, it.ErrorCode, it.LastError, ts(t), tsPtr(it.DoneAt), it.ID)
 		if err != nil {
 			return mapErr(ctx, q, err, nil, ref{paymentE, it.PaymentID})
 		}
@@ -86,16 +85,15 @@ func (r outboxRepo) List(ctx context.Context, f core.OutboxFilter) ([]core.Outbo
 		`SELECT `+outboxCols+` FROM outbox`+w.String()+` ORDER BY id`+limit(f.Limit, 0), w.args...)
 }
 
-func (r outboxRepo) Claim(ctx context.Context, id int64, from []core.OutboxState, lease, at time.Time) (bool, error) {
+func (r outboxRepo) Claim(ctx context.Context, id int64, c core.OutboxClaim) (bool, error) {
 	var n int64
 	err := r.write(ctx, func(q queryer) error {
 		var w where
-		in(&w, "state", from)
-		cond := "(" + w.conds[0] + ") OR (state = 'sending' AND (lease_until IS NULL OR lease_until < ?))"
-		args := append([]any{ts(lease), ts(at), id}, w.args...)
-		args = append(args, ts(at))
-		res, err := q.ExecContext(ctx, `UPDATE outbox SET state = 'sending', lease_until = ?, updated_at = ?
-			WHERE id = ? AND (`+cond+`)`, args...)
+		in(&w, "state", c.From)
+		res, err := q.ExecContext(ctx, `UPDATE outbox SET state = 'sending', lease_until = ?, lease_owner = ?, updated_at = ?
+			WHERE id = ? AND ((`+w.conds[0]+`) OR (state = 'sending' AND (lease_until IS NULL OR lease_until < ?
+				OR (? <> '' AND lease_owner = ?))))`,
+			append(append([]any{ts(c.Until), c.Owner, ts(c.Now), id}, w.args...), ts(c.Now), c.Evict, c.Evict)...)
 		if err != nil {
 			return err
 		}

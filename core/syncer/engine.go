@@ -21,6 +21,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cenkalti/backoff/v5"
+
 	"ticketbook/core"
 	"ticketbook/core/fleet"
 	"ticketbook/core/provider"
@@ -45,6 +47,12 @@ type Options struct {
 	MaxPhotos int
 	// Seed makes the jitter repeatable in tests; 0 seeds from the clock.
 	Seed uint64
+	// Owner names this sender in its leases ("host:pid").
+	Owner string
+	// Dead reports a lease owner that is certainly gone (a process of this
+	// machine that no longer runs), so its entries are taken over at once
+	// instead of after the lease. Nil waits for every lease.
+	Dead func(owner string) bool
 }
 
 func (o *Options) defaults() {
@@ -176,7 +184,10 @@ func (e *Engine) Run(ctx context.Context, progress func(Progress)) (rep Report, 
 			_ = e.store.Settings().Set(context.WithoutCancel(ctx), LastReportKey, string(b))
 		}
 	}()
-	acct, err := e.client.Account(ctx)
+	acct, err := backoff.Retry(ctx, func() (provider.Account, error) {
+		a, err := e.client.Account(ctx)
+		return a, e.retryable(err)
+	}, backoff.WithBackOff(e.backoff()), backoff.WithMaxTries(e.opt.TriesPerRun), backoff.WithMaxElapsedTime(0))
 	if err != nil {
 		return rep, e.fatal(err)
 	}

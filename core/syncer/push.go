@@ -35,8 +35,13 @@ func (e *Engine) push(ctx context.Context, rep *Report, progress func(Progress))
 			held[it.Subject] = true
 			continue
 		}
-		claimed, err := e.store.Outbox().Claim(ctx, it.ID, []core.OutboxState{core.OutboxQueued, core.OutboxUnknown},
-			now.Add(e.opt.Lease), now)
+		claim := core.OutboxClaim{From: []core.OutboxState{core.OutboxQueued, core.OutboxUnknown},
+			Until: now.Add(e.opt.Lease), Now: now, Owner: e.opt.Owner}
+		if it.State == core.OutboxSending && it.LeaseOwner != "" && it.LeaseOwner != e.opt.Owner &&
+			e.opt.Dead != nil && e.opt.Dead(it.LeaseOwner) {
+			claim.Evict = it.LeaseOwner
+		}
+		claimed, err := e.store.Outbox().Claim(ctx, it.ID, claim)
 		if err != nil {
 			return err
 		}

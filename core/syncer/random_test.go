@@ -43,11 +43,17 @@ type httptestServer = httptest.Server
 
 // gate lets a test take the provider down from a given request on.
 type gate struct {
-	h                http.Handler
-	down, downAtPost atomic.Bool
+	h                            http.Handler
+	down, downAtPost, limitPosts atomic.Bool
 }
 
 func (g *gate) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	if g.limitPosts.Load() && r.Method == http.MethodPost {
+		rw.Header().Set("Retry-After", "120")
+		rw.WriteHeader(http.StatusTooManyRequests)
+		fmt.Fprint(rw, `{"error":{"code":"rate_limited","message":"slow down","retry_after":120}}`)
+		return
+	}
 	if g.down.Load() {
 		http.Error(rw, "down", http.StatusServiceUnavailable)
 		return

@@ -278,13 +278,13 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	if _, err := w.tk.Pay(context.Background(), v.ID, core.PayAlipay, "en"); err != nil {
 		t.Fatal(err)
 	}
-	w.prov.SetFaults(providertest.Faults{RateLimit: 1, RetryAfterSeconds: 120})
+	w.gate.limitPosts.Store(true)
 	_, _ = w.eng.Run(context.Background(), nil)
+	w.gate.limitPosts.Store(false)
 	it := w.outbox(t)[0]
 	if it.NextAt == nil || it.NextAt.Sub(w.clock.Now()) < 119*time.Second {
 		t.Fatalf("a 429 with Retry-After 120 must hold the entry 120 s: %+v", it)
 	}
-	w.prov.SetFaults(providertest.Faults{})
 	w.run(t)
 	if got := w.outbox(t)[0]; got.State == core.OutboxDone {
 		t.Fatal("the entry was sent before Retry-After ran out")

@@ -17,6 +17,9 @@ CREATE TABLE outbox (
     attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
     next_at         TEXT,
     lease_until     TEXT,
+    -- Who holds the lease ("host:pid"): a restarted desktop takes over at
+    -- once from a sender on this machine that is no longer running.
+    lease_owner     TEXT NOT NULL DEFAULT '',
     error_code      TEXT NOT NULL DEFAULT '',
     last_error      TEXT NOT NULL DEFAULT '',
     created_at      TEXT NOT NULL,

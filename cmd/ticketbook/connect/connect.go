@@ -84,6 +84,9 @@ func Open(ctx context.Context, o Options) (*Connection, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Engine.Owner == "" {
+		o.Engine.Owner, o.Engine.Dead = owner(), deadOwner
+	}
 	dir := DataDir(o.Store)
 	blobs := storage.NewBlobs(filepath.Join(dir, "attachments"))
 	switch target {
