@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ticketbook/core/demo"
+	"ticketbook/core/tickets"
 )
 
 func (e *env) todayCmd() *cobra.Command {
@@ -72,7 +73,14 @@ func (e *env) demoCmd() *cobra.Command {
 			if err := demo.Seed(e.ctx, f, t, e.now().In(e.loc)); err != nil {
 				return err
 			}
-			fmt.Fprintln(e.stdout, e.t("Demo data added to %s", "已向 %s 写入演示数据", e.dbPath))
+			// The local demo fleet is not the demo provider's: syncing it
+			// would send its registrations to a provider that does not know
+			// its cars. It stays an offline showcase until the user chooses.
+			if _, err := t.SetSetting(e.ctx, tickets.SettingProvider, tickets.ProviderOff); err != nil {
+				return err
+			}
+			fmt.Fprintln(e.stdout, e.t("Demo data added to %s (sync is off for it: `ticketbook provider set demo` turns it on)",
+				"已向 %s 写入演示数据（该库同步已关闭：`ticketbook provider set demo` 可开启）", e.dbPath))
 			fmt.Fprintln(e.stdout, strings.TrimSpace(e.t("Try: ticketbook today", "试试：ticketbook today")))
 			return nil
 		},
