@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ticketbook/core"
+	"ticketbook/core/fleet"
 	"ticketbook/core/provider"
 	"ticketbook/core/provider/providertest"
 	"ticketbook/core/syncer"
@@ -380,3 +381,65 @@ var tinyPNG = []byte{0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00,
 	0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82}
 
 func newServer(t *testing.T, h http.Handler) *httptestServer { return startServer(t, h) }
+
+func TestRegistrationAppliedApprovedAndCancelled(t *testing.T) {
+	w, v := fixedWorld(t)
+	if err := w.prov.AddLicence(provider.Licence{Name: "李娜", LicenceFile: "310115116842", FirstIssued: "2018-03-12"}); err != nil {
+		t.Fatal(err)
+	}
+	w.run(t) // brings in the new licence as a person
+	people, _ := w.st.People().List(context.Background(), core.PersonFilter{Search: "李娜"})
+	if len(people) != 1 {
+		t.Fatalf("the account's new licence must arrive: %+v", people)
+	}
+	fl := fleet.New(w.st, w.clock.Now)
+	reg, err := fl.AddRegistration(context.Background(), core.Registration{VehicleID: v.VehicleID, PersonID: people[0].ID,
+		Method: core.RegSMS, Applied: core.DateOf(w.clock.Now())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.run(t)
+	got, _ := w.st.Registrations().Get(context.Background(), reg.ID)
+	if got.ProviderRef == "" || got.Status != core.RegApplied {
+		t.Fatalf("the application must reach the provider: %+v", got)
+	}
+	if err := w.prov.ApproveRegistration(got.ProviderRef); err != nil {
+		t.Fatal(err)
+	}
+	w.run(t)
+	got, _ = w.st.Registrations().Get(context.Background(), reg.ID)
+	if got.Status != core.RegApproved || got.Approved.IsZero() {
+		t.Fatalf("the approval must come back: %+v", got)
+	}
+	if _, err := fl.CancelRegistration(context.Background(), reg.ID, core.DateOf(w.clock.Now())); err != nil {
+		t.Fatal(err)
+	}
+	w.run(t)
+	kinds := map[string]int{}
+	for _, a := range w.prov.Actions() {
+		kinds[a.Kind]++
+	}
+	if kinds["register"] != 1 || kinds["cancel_registration"] != 1 {
+		t.Fatalf("provider actions %v", kinds)
+	}
+	for _, it := range w.outbox(t) {
+		if it.State != core.OutboxDone || it.Outcome != core.OutcomeApplied {
+			t.Fatalf("entry %+v", it)
+		}
+	}
+}
+
+// A registration made at a service window is already done there: nothing
+// is queued for it.
+func TestWindowRegistrationIsNotQueued(t *testing.T) {
+	w, v := fixedWorld(t)
+	people, _ := w.st.People().List(context.Background(), core.PersonFilter{})
+	fl := fleet.New(w.st, w.clock.Now)
+	if _, err := fl.AddRegistration(context.Background(), core.Registration{VehicleID: v.VehicleID, PersonID: people[0].ID,
+		Method: core.RegWindow, Applied: core.DateOf(w.clock.Now())}); err != nil {
+		t.Fatal(err)
+	}
+	if it := w.outbox(t); len(it) != 0 {
+		t.Fatalf("nothing to send for a window registration: %+v", it)
+	}
+}
