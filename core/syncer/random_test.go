@@ -33,7 +33,6 @@ type clock struct {
 func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 func newClock(t time.Time) *clock    { return &clock{t: t} }
-func fen(n int64) *int64             { return &n }
 func (w *world) fail(f string, a ...any) {
 	w.t.Helper()
 	w.t.Fatalf("seed %d: "+f, append([]any{w.seed}, a...)...)
