@@ -443,3 +443,35 @@ func TestWindowRegistrationIsNotQueued(t *testing.T) {
 		t.Fatalf("nothing to send for a window registration: %+v", it)
 	}
 }
+
+// A provider that answers "processing, retry after N s" for a new query is
+// asked again later; the run reports it and loses nothing.
+func TestSlowAsyncQueryIsPickedUpLater(t *testing.T) {
+	c := newClock(time.Date(2026, 3, 20, 2, 0, 0, 0, time.UTC))
+	prov, err := providertest.New(providertest.Options{Token: "tok", Now: c.Now, AsyncQueries: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := prov.AddVehicle(provider.Vehicle{PlateType: "02", Plate: plates[0], VIN: vins[0], OwnerName: "张伟", Use: "private"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prov.AddViolation(provider.Violation{PlateType: "02", Plate: plates[0], OccurredAt: c.Now().AddDate(0, 0, -3),
+		Place: "北京市东城区", Code: "1625", FineFen: 20000, Points: 6, Status: "new"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	w := &world{t: t, seed: 5, clock: c, prov: prov, srv: startServer(t, prov)}
+	dir := t.TempDir()
+	w.path = filepath.Join(dir, "tb.db")
+	copyFile(t, template(t), w.path)
+	w.blobs = storage.NewBlobs(filepath.Join(dir, "attachments"))
+	w.open()
+	t.Cleanup(func() { w.st.Close() })
+	rep := w.run(t)
+	if rep.ViolationsAdded != 0 || len(rep.Warnings) != 1 || rep.Warnings[0].Code != provider.CodeProcessing {
+		t.Fatalf("first run: %+v", rep)
+	}
+	c.Add(6 * time.Second)
+	if rep = w.run(t); rep.ViolationsAdded != 1 {
+		t.Fatalf("once the query is ready the record must arrive: %+v", rep)
+	}
+}
