@@ -122,7 +122,9 @@ func ComputeDue(t *Table, s Settings, v core.Violation, asOf core.Date) Due {
 	if late > 0 && !d.Frozen && !d.LateFeeCapped {
 		d.LateFeeDailyFen = core.Fen(mulDiv(int64(fine), bp.Value, 1, 10000))
 	}
-	if v.ProviderLateFeeFen != nil {
+	// The provider's figure is as of its own day: a figure from an earlier
+	// day would understate a fee that has grown since, so ours stands then.
+	if v.ProviderLateFeeFen != nil && (v.ProviderLateFeeOn.IsZero() || !v.ProviderLateFeeOn.Before(asOf)) {
 		d.LateFeeFen, d.LateFeeFromProvider = max(*v.ProviderLateFeeFen, 0), true
 	}
 	d.TotalDueFen = addSat(fine, d.LateFeeFen)

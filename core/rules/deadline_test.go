@@ -301,3 +301,21 @@ func TestLateFeeProperties(t *testing.T) {
 		}
 	}
 }
+
+// The provider's late fee is as of the day it was pulled; days later the fee
+// has grown and our own figure stands.
+func TestProviderLateFeeOnlyForItsDay(t *testing.T) {
+	tbl := Default()
+	fee := core.Fen(600)
+	v := core.Violation{FineFen: 20000, Status: core.StatusDecided, DecisionNumber: "4403001234567891",
+		DecidedOn: core.Date{Year: 2026, Month: 1, Day: 1}, ProviderLateFeeFen: &fee,
+		ProviderLateFeeOn: core.Date{Year: 2026, Month: 1, Day: 18}}
+	same := ComputeDue(tbl, Settings{}, v, core.Date{Year: 2026, Month: 1, Day: 18})
+	if !same.LateFeeFromProvider || same.LateFeeFen != 600 {
+		t.Fatalf("on its day the provider's figure wins: %+v", same)
+	}
+	later := ComputeDue(tbl, Settings{}, v, core.Date{Year: 2026, Month: 1, Day: 25})
+	if later.LateFeeFromProvider || later.LateFeeFen <= 600 {
+		t.Fatalf("a week later our grown figure stands: %+v", later)
+	}
+}
