@@ -38,6 +38,7 @@ type Settings struct {
 	TokenInfo, ProviderError, ProviderOK *widget.Label
 	SaveProvider                         *widget.Button
 	DemoBadge                            *widgets.Badge
+	tokenRow                             fyne.CanvasObject
 	content                              fyne.CanvasObject
 	// OnLook is called after the language or theme changed, so the shell can
 	// rebuild itself in the new language.
@@ -110,9 +111,10 @@ func (s *Settings) providerForm() fyne.CanvasObject {
 	s.SaveProvider = widget.NewButton(tx.T("settings.provider.save"), s.SaveProviderNow)
 	s.DemoBadge = widgets.NewBadge(tx.T("sync.badge"))
 	s.DemoBadge.Hide()
+	s.tokenRow = widget.NewForm(widget.NewFormItem(tx.T("settings.token"), s.Token))
 	s.Provider.SetSelectedIndex(0)
-	token := widget.NewForm(widget.NewFormItem(tx.T("settings.token"), s.Token))
-	return container.NewVBox(container.NewBorder(nil, nil, nil, s.DemoBadge, s.Provider), s.ProviderURL, token, s.TokenInfo,
+	s.ProviderError.Hide()
+	return container.NewVBox(container.NewBorder(nil, nil, nil, s.DemoBadge, s.Provider), s.ProviderURL, s.tokenRow, s.TokenInfo,
 		s.ProviderError, container.NewBorder(nil, nil, s.SaveProvider, nil, s.ProviderOK))
 }
 
@@ -122,6 +124,7 @@ func (s *Settings) providerChoice() {
 	violationEnable(s.ProviderURL, url)
 	violationEnable(s.Token, url)
 	violationShow(s.ProviderURL, url)
+	violationShow(s.tokenRow, url)
 }
 
 // ApplyProvider shows the stored provider and its masked token.
@@ -141,6 +144,7 @@ func (s *Settings) ApplyProvider(st SyncStatus) {
 	s.providerChoice()
 	violationShow(s.DemoBadge, st.Demo)
 	s.TokenInfo.SetText(TokenText(s.env.Text, st))
+	violationShow(s.TokenInfo, s.TokenInfo.Text != "")
 }
 
 // SaveProviderNow stores the provider choice and, if one was typed, the
@@ -158,6 +162,7 @@ func (s *Settings) SaveProviderNow() {
 		}
 	}
 	s.ProviderError.SetText("")
+	s.ProviderError.Hide()
 	s.ProviderOK.SetText("")
 	ctx := s.env.Ctx()
 	s.env.Run(func() func() {
@@ -167,6 +172,7 @@ func (s *Settings) SaveProviderNow() {
 				// Refusals (a bad URL, a token with spaces, no keyring and
 				// no writable file) stay next to the fields.
 				s.ProviderError.SetText(field.Localize(err, string(s.env.Text.Lang)))
+				s.ProviderError.Show()
 				return
 			}
 			s.Token.SetText("")

@@ -241,6 +241,7 @@ func (s *SyncPanel) Apply(data SyncData) {
 	}
 	s.Provider.SetText(tx.T("sync.provider", ProviderName(tx, st, false)))
 	s.Token.SetText(TokenText(tx, st))
+	violationShow(s.Token, s.Token.Text != "")
 	now := s.env.Now()
 	if st.Off {
 		s.State.SetText(tx.T("sync.off_long"))
