@@ -59,16 +59,27 @@ func (c *Connection) Close() error {
 // demo provider's own database live there.
 func DataDir(st *storage.Store) string { return filepath.Dir(st.Path()) }
 
-// Setting is the provider setting of the database ("demo" when unset).
+// Setting is the provider setting of the database. Unset, it is decided
+// once and stored: the demo provider for a new, empty database (what
+// `make run` shows), but off for a book that already holds vehicles, so a
+// user's real records never get sample cars mixed in by an upgrade.
 func Setting(ctx context.Context, st core.Store) (string, error) {
 	v, ok, err := st.Settings().Get(ctx, tickets.SettingProvider)
 	if err != nil {
 		return "", err
 	}
-	if !ok || v == "" {
-		return tickets.ProviderDemo, nil
+	if ok && v != "" {
+		return v, nil
 	}
-	return v, nil
+	vs, err := st.Vehicles().List(ctx, core.VehicleFilter{IncludeArchived: true})
+	if err != nil {
+		return "", err
+	}
+	v = tickets.ProviderDemo
+	if len(vs) > 0 {
+		v = tickets.ProviderOff
+	}
+	return v, st.Settings().Set(ctx, tickets.SettingProvider, v)
 }
 
 // Open connects to the configured (or overriding) provider.
