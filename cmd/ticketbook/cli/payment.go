@@ -114,7 +114,11 @@ func (e *env) paymentList() *cobra.Command {
 				if p.PaidAt != nil {
 					paid = e.localTime(*p.PaidAt)
 				}
-				t.add(strconv.FormatInt(p.ID, 10), "#"+strconv.FormatInt(p.ViolationID, 10), p.FineFen.Yuan(), p.LateFeeFen.Yuan(), p.Method.Name(lang), p.State.Name(lang), paid, orDash(p.ReceiptNumber))
+				state := p.State.Name(lang)
+				if p.Elsewhere {
+					state += e.t(" (made elsewhere)", "（在别处缴纳）")
+				}
+				t.add(strconv.FormatInt(p.ID, 10), "#"+strconv.FormatInt(p.ViolationID, 10), p.FineFen.Yuan(), p.LateFeeFen.Yuan(), p.Method.Name(lang), state, paid, orDash(p.ReceiptNumber))
 			}
 			t.print(e.stdout)
 			return nil

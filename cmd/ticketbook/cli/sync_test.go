@@ -92,6 +92,9 @@ func TestSyncBringsInTheDemoFleet(t *testing.T) {
 	if rep.ViolationsAdded != 0 || rep.VehiclesAdded != 0 {
 		t.Fatalf("a second sync must add nothing: %+v", rep)
 	}
+	if out := h.ok("payment", "list"); !strings.Contains(out, "made elsewhere") {
+		t.Fatalf("the demo's ticket paid in the official app must show as made elsewhere:\n%s", out)
+	}
 }
 
 // decided returns the ids of the open violations that can be paid.
