@@ -211,7 +211,9 @@ func retryAfter(header string, body int) time.Duration {
 	return min(max(d, 0), maxRetryAfter)
 }
 
-func jsonBody(v any) []byte {
+// JSON marshals one of the wire request structs; the engine freezes the
+// result in the outbox so every retry sends the same bytes.
+func JSON(v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(err) // only our own wire structs are marshalled
@@ -304,7 +306,3 @@ func (c *Client) CancelRegistration(ctx context.Context, key, id string) (Regist
 	var r Registration
 	return r, c.do(ctx, http.MethodDelete, "/v1/registrations/"+url.PathEscape(id), nil, key, nil, &r)
 }
-
-// JSON marshals one of the wire request structs; the engine freezes the
-// result in the outbox so every retry sends the same bytes.
-func JSON(v any) []byte { return jsonBody(v) }

@@ -221,18 +221,15 @@ func (e *Engine) pendingCount(ctx context.Context) (int, error) {
 	return len(items), err
 }
 
-// delay is exponential backoff with full jitter: a random wait in
-// [0, min(MaxDelay, BaseDelay*2^attempt)], so many desktops coming back
-// online at once do not hit the provider in step.
+// delay is the wait before attempt n of an entry across runs: the same
+// full-jitter backoff the retries within a run use, n steps in.
 func (e *Engine) delay(attempt int) time.Duration {
-	ceiling := e.opt.BaseDelay
-	for i := 0; i < attempt && ceiling < e.opt.MaxDelay; i++ {
-		ceiling *= 2
+	b := e.backoff()
+	var d time.Duration
+	for range max(attempt, 1) {
+		d = b.NextBackOff()
 	}
-	ceiling = min(ceiling, e.opt.MaxDelay)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return time.Duration(e.rnd.Int64N(int64(ceiling) + 1))
+	return d
 }
 
 // LastReport is the report of the last run in this database, if any.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -460,7 +461,7 @@ func (e *Engine) fetchPhotos(ctx context.Context, id int64, pv provider.Violatio
 			if err != nil {
 				return err
 			}
-			if !contains(v.Photos, hash) {
+			if !slices.Contains(v.Photos, hash) {
 				v.Photos = append(v.Photos, hash)
 				if err := r.Violations().Update(ctx, &v); err != nil {
 					return err
@@ -479,13 +480,4 @@ func (e *Engine) fetchPhotos(ctx context.Context, id int64, pv provider.Violatio
 		rep.PhotosFetched++
 	}
 	return nil
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
@@ -210,7 +209,17 @@ func (e *Engine) finish(ctx context.Context, it *core.OutboxItem, rep *Report, o
 	now := e.now().UTC()
 	it.State, it.Outcome, it.DoneAt, it.LeaseUntil, it.NextAt = core.OutboxDone, outcome, &now, nil, nil
 	it.ErrorCode, it.LastError = "", ""
-	err := e.store.InTx(ctx, func(r core.Repos) error {
+	err := e.settle(ctx, it, apply)
+	if err == nil && outcome == core.OutcomeApplied {
+		rep.Sent++
+	}
+	return err
+}
+
+// settle stores a done or failed entry with its local effects in one
+// transaction, and has its vehicle pulled again.
+func (e *Engine) settle(ctx context.Context, it *core.OutboxItem, apply func(core.Repos) error) error {
+	return e.store.InTx(ctx, func(r core.Repos) error {
 		if apply != nil {
 			if err := apply(r); err != nil {
 				return err
@@ -221,10 +230,6 @@ func (e *Engine) finish(ctx context.Context, it *core.OutboxItem, rep *Report, o
 		}
 		return r.Outbox().Update(ctx, it)
 	})
-	if err == nil && outcome == core.OutcomeApplied {
-		rep.Sent++
-	}
-	return err
 }
 
 // repull makes the next pull take the entry's vehicle from the start. While
@@ -262,17 +267,7 @@ var (
 func (e *Engine) fail(ctx context.Context, it *core.OutboxItem, rep *Report, code string, cause error, t todo, apply func(core.Repos) error) error {
 	it.State, it.LeaseUntil, it.NextAt = core.OutboxFailed, nil, nil
 	it.ErrorCode, it.LastError = code, truncate(cause.Error(), 500)
-	err := e.store.InTx(ctx, func(r core.Repos) error {
-		if apply != nil {
-			if err := apply(r); err != nil {
-				return err
-			}
-		}
-		if err := repull(ctx, r, it); err != nil {
-			return err
-		}
-		return r.Outbox().Update(ctx, it)
-	})
+	err := e.settle(ctx, it, apply)
 	if err == nil {
 		rep.Failures = append(rep.Failures, Problem{OutboxID: it.ID, ViolationID: deref(it.ViolationID), Code: code,
 			Message:   fmt.Sprintf("%s: %s", it.Kind.Name("en"), messageOf(cause)),
@@ -322,7 +317,9 @@ func (e *Engine) sendPay(ctx context.Context, it *core.OutboxItem, rep *Report) 
 		if provider.Code(err) != provider.CodeNotFound {
 			return err
 		}
-	} else if err := e.freezePay(ctx, it, &pay, nil); err != nil {
+	} else if err := e.freezePay(ctx, it, &pay, nil); errors.Is(err, errNotDecided) {
+		return e.failPay(ctx, it, rep, provider.CodeNotDecided, err, todoFixRetry)
+	} else if err != nil {
 		return e.payRefused(ctx, it, rep, err)
 	}
 	got, err := e.client.Pay(ctx, it.IdempotencyKey, []byte(it.Request))
@@ -331,6 +328,10 @@ func (e *Engine) sendPay(ctx context.Context, it *core.OutboxItem, rep *Report) 
 	}
 	return e.payRefused(ctx, it, rep, err)
 }
+
+// errNotDecided: a payment goes by decision number, and the record has none
+// here (a confirmation it waited for was refused, or the number was removed).
+var errNotDecided = errors.New("the record has no decision number yet")
 
 // freezePay quotes the amount due and freezes the request. With quote given
 // (after amount_mismatch, which proves nothing was charged) it re-freezes
@@ -341,8 +342,7 @@ func (e *Engine) freezePay(ctx context.Context, it *core.OutboxItem, pay *core.P
 		return err
 	}
 	if v.DecisionNumber == "" {
-		return &provider.APIError{Status: http.StatusConflict, Body: provider.Error{Code: provider.CodeNotDecided,
-			Message: "the record has no decision number yet"}}
+		return errNotDecided
 	}
 	if quote == nil {
 		q, err := e.client.Quote(ctx, v.DecisionNumber)
@@ -388,15 +388,15 @@ func (e *Engine) payRefused(ctx context.Context, it *core.OutboxItem, rep *Repor
 			}
 			return e.payRefused(ctx, it, rep, perr)
 		}
-		return e.failPay(ctx, it, rep, ae, todoPayAgain)
+		return e.failPay(ctx, it, rep, ae.Body.Code, ae, todoPayAgain)
 	case provider.CodeInPersonOnly:
-		return e.failPay(ctx, it, rep, ae, todoWindow)
+		return e.failPay(ctx, it, rep, ae.Body.Code, ae, todoWindow)
 	}
-	return e.failPay(ctx, it, rep, ae, todoFixRetry)
+	return e.failPay(ctx, it, rep, ae.Body.Code, ae, todoFixRetry)
 }
 
-func (e *Engine) failPay(ctx context.Context, it *core.OutboxItem, rep *Report, ae *provider.APIError, t todo) error {
-	return e.fail(ctx, it, rep, ae.Body.Code, ae, t, func(r core.Repos) error {
+func (e *Engine) failPay(ctx context.Context, it *core.OutboxItem, rep *Report, code string, cause error, t todo) error {
+	return e.fail(ctx, it, rep, code, cause, t, func(r core.Repos) error {
 		p, err := r.Payments().Get(ctx, *it.PaymentID)
 		if err != nil {
 			return err

@@ -132,13 +132,19 @@ func newWorld(t *testing.T, seed uint64) *world {
 	}
 	w.seedProvider()
 	w.srv = startServer(t, w.prov)
-	dir := t.TempDir()
+	w.desktop()
+	return w
+}
+
+// desktop gives the world a fresh desktop: a copy of the empty database,
+// its attachments folder, and services over them.
+func (w *world) desktop() {
+	dir := w.t.TempDir()
 	w.path = filepath.Join(dir, "tb.db")
-	copyFile(t, template(t), w.path)
+	copyFile(w.t, template(w.t), w.path)
 	w.blobs = storage.NewBlobs(filepath.Join(dir, "attachments"))
 	w.open()
-	t.Cleanup(func() { w.st.Close() })
-	return w
+	w.t.Cleanup(func() { w.st.Close() })
 }
 
 // open is a (re)start of the desktop: a new store, services and engine.

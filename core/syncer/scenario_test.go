@@ -3,7 +3,6 @@ package syncer_test
 import (
 	"context"
 	"errors"
-	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"ticketbook/core/provider"
 	"ticketbook/core/provider/providertest"
 	"ticketbook/core/syncer"
-	"ticketbook/storage"
 )
 
 // fixedWorld is a provider with one car and one decided ticket, and a
@@ -41,13 +39,8 @@ func fixedWorld(t *testing.T) (*world, core.Violation) {
 		t.Fatal(err)
 	}
 	w.gate = &gate{h: w.prov}
-	w.srv = newServer(t, w.gate)
-	dir := t.TempDir()
-	w.path = filepath.Join(dir, "tb.db")
-	copyFile(t, template(t), w.path)
-	w.blobs = storage.NewBlobs(filepath.Join(dir, "attachments"))
-	w.open()
-	t.Cleanup(func() { w.st.Close() })
+	w.srv = startServer(t, w.gate)
+	w.desktop()
 	w.run(t)
 	found, err := w.st.Violations().FindByNumbers(context.Background(), pv.RecordNumber, "")
 	if err != nil || len(found) != 1 {
@@ -380,8 +373,6 @@ var tinyPNG = []byte{0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00,
 	0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00,
 	0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82}
 
-func newServer(t *testing.T, h http.Handler) *httptestServer { return startServer(t, h) }
-
 func TestRegistrationAppliedApprovedAndCancelled(t *testing.T) {
 	w, v := fixedWorld(t)
 	if err := w.prov.AddLicence(provider.Licence{Name: "李娜", LicenceFile: "310115116842", FirstIssued: "2018-03-12"}); err != nil {
@@ -460,12 +451,7 @@ func TestSlowAsyncQueryIsPickedUpLater(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := &world{t: t, seed: 5, clock: c, prov: prov, srv: startServer(t, prov)}
-	dir := t.TempDir()
-	w.path = filepath.Join(dir, "tb.db")
-	copyFile(t, template(t), w.path)
-	w.blobs = storage.NewBlobs(filepath.Join(dir, "attachments"))
-	w.open()
-	t.Cleanup(func() { w.st.Close() })
+	w.desktop()
 	rep := w.run(t)
 	if rep.ViolationsAdded != 0 || len(rep.Warnings) != 1 || rep.Warnings[0].Code != provider.CodeProcessing {
 		t.Fatalf("first run: %+v", rep)

@@ -215,16 +215,7 @@ func (s *Service) Outbox(ctx context.Context, f core.OutboxFilter) ([]core.Outbo
 // the provider refused the old request, so nothing was done under it. A
 // refused payment gets a new payment row (the failed one stays on record).
 func (s *Service) RetryOutbox(ctx context.Context, id int64) (core.OutboxItem, error) {
-	var out core.OutboxItem
-	err := s.store.InTx(ctx, func(r core.Repos) error {
-		it, err := r.Outbox().Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		if it.State != core.OutboxFailed {
-			return core.Conflict("id", fmt.Sprintf("outbox entry #%d is %s; only a failed entry can be retried", id, it.State.Name("en")),
-				fmt.Sprintf("待发送操作 #%d 状态为%s，只有失败的操作可以重试", id, it.State.Name("zh")))
-		}
+	return s.settleFailed(ctx, id, "retried", "重试", func(r core.Repos, it *core.OutboxItem) error {
 		it.IdempotencyKey = core.NewIdempotencyKey()
 		if it.Kind == core.OutboxPay && it.PaymentID != nil {
 			old, err := r.Payments().Get(ctx, *it.PaymentID)
@@ -240,14 +231,22 @@ func (s *Service) RetryOutbox(ctx context.Context, id int64) (core.OutboxItem, e
 		}
 		it.State, it.Request, it.Outcome, it.Attempts = core.OutboxQueued, "", "", 0
 		it.NextAt, it.LeaseUntil, it.ErrorCode, it.LastError, it.DoneAt = nil, nil, "", "", nil
-		out = it
-		return r.Outbox().Update(ctx, &out)
+		return nil
 	})
-	return out, err
 }
 
 // DismissOutbox closes a refused entry the user gives up on.
 func (s *Service) DismissOutbox(ctx context.Context, id int64) (core.OutboxItem, error) {
+	return s.settleFailed(ctx, id, "dismissed", "放弃", func(_ core.Repos, it *core.OutboxItem) error {
+		now := s.now().UTC()
+		it.State, it.Outcome, it.DoneAt = core.OutboxDone, core.OutcomeDismissed, &now
+		return nil
+	})
+}
+
+// settleFailed applies the user's decision on a failed entry, in one
+// transaction; any other state is refused.
+func (s *Service) settleFailed(ctx context.Context, id int64, verbEn, verbZh string, change func(core.Repos, *core.OutboxItem) error) (core.OutboxItem, error) {
 	var out core.OutboxItem
 	err := s.store.InTx(ctx, func(r core.Repos) error {
 		it, err := r.Outbox().Get(ctx, id)
@@ -255,11 +254,12 @@ func (s *Service) DismissOutbox(ctx context.Context, id int64) (core.OutboxItem,
 			return err
 		}
 		if it.State != core.OutboxFailed {
-			return core.Conflict("id", fmt.Sprintf("outbox entry #%d is %s; only a failed entry can be dismissed", id, it.State.Name("en")),
-				fmt.Sprintf("待发送操作 #%d 状态为%s，只有失败的操作可以放弃", id, it.State.Name("zh")))
+			return core.Conflict("id", fmt.Sprintf("outbox entry #%d is %s; only a failed entry can be %s", id, it.State.Name("en"), verbEn),
+				fmt.Sprintf("待发送操作 #%d 状态为%s，只有失败的操作可以%s", id, it.State.Name("zh"), verbZh))
 		}
-		now := s.now().UTC()
-		it.State, it.Outcome, it.DoneAt = core.OutboxDone, core.OutcomeDismissed, &now
+		if err := change(r, &it); err != nil {
+			return err
+		}
 		out = it
 		return r.Outbox().Update(ctx, &out)
 	})

@@ -243,9 +243,6 @@ func (e *env) violationPay() *cobra.Command {
 	return cmd
 }
 
-// maxEvidenceFile bounds one evidence file read from disk.
-const maxEvidenceFile = tickets.MaxEvidenceBytes
-
 func (e *env) violationAppeal() *cobra.Command {
 	var reason string
 	var evidence []string
@@ -260,7 +257,7 @@ func (e *env) violationAppeal() *cobra.Command {
 			}
 			var files []tickets.Evidence
 			for _, path := range evidence {
-				data, err := readBounded(path, maxEvidenceFile)
+				data, err := readBounded(path, tickets.MaxEvidenceBytes)
 				if err != nil {
 					return field.New("evidence", "unreadable", fmt.Sprintf("%s: %v", path, err), fmt.Sprintf("%s：%v", path, err))
 				}

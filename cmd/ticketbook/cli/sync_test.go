@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"ticketbook/core/provider"
 	"ticketbook/core/provider/providertest"
 )
 
@@ -341,5 +340,4 @@ func TestSyncWithoutTokenOrOfflineSaysSo(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Online {
 		t.Fatalf("--json must still print the report: %q %v", out, err)
 	}
-	_ = provider.Version
 }
